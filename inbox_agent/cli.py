@@ -1,0 +1,262 @@
+"""The `inbox-agent` command: thin commands, each one call into pipeline."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+from inbox_agent import pipeline
+from inbox_agent.config import Config, load_config
+from inbox_agent.errors import InboxAgentError
+from inbox_agent.models import DraftStatus
+
+
+class Group(click.Group):
+    """Turns InboxAgentError into one line on stderr and its exit code."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except InboxAgentError as err:
+            click.echo(f"inbox-agent: {err}", err=True)
+            ctx.exit(err.exit_code)
+        except KeyboardInterrupt:
+            click.echo("inbox-agent: interrupted; rerun to continue where it stopped", err=True)
+            ctx.exit(130)
+
+
+class Progress:
+    """Progress on stderr: a rewritten line on a terminal, a few plain lines otherwise."""
+
+    def __init__(self, quiet: bool = False):
+        self.quiet = quiet
+        self.tty = sys.stderr.isatty()
+        self.last: tuple[str, int] = ("", -1)
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if self.quiet or total <= 0:
+            return
+        percent = done * 100 // total
+        if self.tty:
+            end = "\n" if done >= total else ""
+            click.echo(f"\r{stage}: {done}/{total} ({percent}%)", err=True, nl=False)
+            if end:
+                click.echo("", err=True)
+            return
+        step = percent // 25
+        if (stage, step) != self.last or done == total:
+            if done == total or (stage, step) != self.last:
+                click.echo(f"{stage}: {done}/{total}", err=True)
+            self.last = (stage, step)
+
+
+def config_of(ctx: click.Context) -> Config:
+    obj = ctx.find_root().obj
+    if "config" not in obj:
+        obj["config"] = load_config(obj["config_path"])
+    return obj["config"]
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="config.toml to use (default: $INBOX_AGENT_CONFIG, "
+                   "$INBOX_AGENT_HOME/config.toml, ./config.toml).")
+@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+@click.version_option(package_name="inbox-agent")
+@click.pass_context
+def main(ctx: click.Context, config_path: str | None, verbose: int) -> None:
+    """inbox-agent: draft replies to your newsletter readers, grounded in your archive.
+
+    Pull replies (IMAP, Maildir or mbox), set aside auto-replies, bounces and
+    unsubscribes, find the past issues that answer each reader, and write a draft
+    for you to review. Nothing is ever sent without your approval.
+    """
+    level = logging.WARNING - 10 * verbose
+    logging.basicConfig(level=max(level, logging.DEBUG), format="%(levelname)s %(message)s")
+    ctx.obj = {"config_path": config_path}
+
+
+@main.command()
+@click.option("-q", "--quiet", is_flag=True, help="No progress output.")
+@click.pass_context
+def run(ctx: click.Context, quiet: bool) -> None:
+    """One pass: pull new mail, triage it, draft the replies."""
+    report = pipeline.run_once(config_of(ctx), progress=Progress(quiet))
+    click.echo(report.summary())
+    for error in report.errors[:10]:
+        click.echo(f"  ! {error}", err=True)
+
+
+@main.group()
+def drafts() -> None:
+    """List, read and decide on drafts."""
+
+
+@drafts.command("list")
+@click.option("--status", type=click.Choice([s.value for s in DraftStatus]),
+              help="Only drafts with this status.")
+@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+@click.pass_context
+def drafts_list(ctx: click.Context, status: str | None, as_json: bool) -> None:
+    """All drafts, newest last."""
+    items = pipeline.list_drafts(config_of(ctx), status)
+    if as_json:
+        click.echo(json.dumps(items, ensure_ascii=False, indent=2))
+        return
+    if not items:
+        click.echo("No drafts yet: run `inbox-agent run` first.")
+    for d in items:
+        cited = ", ".join(f"#{c['number']}" for c in d["cited_issues"] if c["number"])
+        name = d["reader_name"] or d["reader_email"]
+        click.echo(f"{d['id']:>4}  {d['status']:<8} {d['language']:<2}  {name[:28]:<28} "
+                   f"{d['subject'][:40]:<40} {cited}")
+
+
+@drafts.command("show")
+@click.argument("draft_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+@click.pass_context
+def drafts_show(ctx: click.Context, draft_id: int, as_json: bool) -> None:
+    """One draft with the reader's message."""
+    d = pipeline.get_draft(config_of(ctx), draft_id)
+    if as_json:
+        click.echo(json.dumps(d, ensure_ascii=False, indent=2))
+        return
+    click.echo(format_draft(d))
+
+
+def format_draft(d: dict) -> str:
+    lines = [
+        f"Draft {d['id']} ({d['status']}, {d['language']}, {d['drafter']})",
+        f"From:    {d['reader_name']} <{d['reader_email']}>",
+        f"Subject: {d['subject']}",
+        "",
+        "Reader wrote:",
+        *("  | " + line for line in d["reply_text"].splitlines()),
+        "",
+        "Draft:",
+        *("  " + line for line in d["draft_text"].splitlines()),
+    ]
+    for flag in d["flags"]:
+        lines.append(f"  ! {flag}")
+    if d["error"]:
+        lines.append(f"  ! drafting failed: {d['error']}")
+    return "\n".join(lines)
+
+
+@drafts.command("approve")
+@click.argument("draft_id", type=int)
+@click.pass_context
+def drafts_approve(ctx: click.Context, draft_id: int) -> None:
+    """Mark a draft approved."""
+    pipeline.set_status(config_of(ctx), draft_id, DraftStatus.APPROVED)
+    click.echo(f"Draft {draft_id} approved.")
+
+
+@drafts.command("skip")
+@click.argument("draft_id", type=int)
+@click.pass_context
+def drafts_skip(ctx: click.Context, draft_id: int) -> None:
+    """Skip a draft: no answer for this reply."""
+    pipeline.set_status(config_of(ctx), draft_id, DraftStatus.SKIPPED)
+    click.echo(f"Draft {draft_id} skipped.")
+
+
+@main.command("other")
+@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+@click.pass_context
+def other_mail(ctx: click.Context, as_json: bool) -> None:
+    """Mail set apart: auto-replies, bounces, unsubscribe requests."""
+    items = pipeline.set_apart(config_of(ctx))
+    if as_json:
+        click.echo(json.dumps(items, ensure_ascii=False, indent=2))
+        return
+    for item in items:
+        click.echo(f"{item['id']:>4}  {item['kind']:<12} {item['from'][:32]:<32} {item['reason']}")
+
+
+@main.group()
+def archive() -> None:
+    """Import and search the newsletter archive."""
+
+
+@archive.command("import")
+@click.argument("source", required=False)
+@click.option("--kind", type=click.Choice(["markdown", "substack", "rss", "imap"]),
+              help="Format of SOURCE (detected when omitted).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress output.")
+@click.pass_context
+def archive_import(ctx: click.Context, source: str | None, kind: str | None, quiet: bool) -> None:
+    """Import SOURCE (default: archive.path from config) into the index."""
+    report = pipeline.import_archive(config_of(ctx), source, kind, progress=Progress(quiet))
+    click.echo(f"{report.issues} issues: {report.added} chunks added, {report.updated} updated, "
+               f"{report.unchanged} unchanged, {report.removed} removed.")
+
+
+@archive.command("search")
+@click.argument("text")
+@click.option("-k", default=5, show_default=True, help="How many issues.")
+@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+@click.pass_context
+def archive_search(ctx: click.Context, text: str, k: int, as_json: bool) -> None:
+    """Issues of the archive related to TEXT."""
+    results = pipeline.make_index(config_of(ctx)).search(text, k=k)
+    if as_json:
+        from dataclasses import asdict
+
+        click.echo(json.dumps([asdict(r) for r in results], ensure_ascii=False, indent=2))
+        return
+    for r in results:
+        click.echo(f"{r.score:.3f}  {r.title}  {r.url}")
+        for passage in r.passages[:1]:
+            click.echo(f"        {passage[:160]}")
+
+
+@main.command()
+@click.pass_context
+def doctor(ctx: click.Context) -> None:
+    """Check the configuration, the mailbox, the index and the model settings."""
+    from inbox_agent.doctor import run_checks
+
+    problems = 0
+    for ok, label, detail in run_checks(ctx.find_root().obj["config_path"]):
+        problems += not ok
+        click.echo(f"{'ok ' if ok else 'ERR'}  {label}: {detail}")
+    if problems:
+        ctx.exit(1)
+
+
+@main.command()
+@click.option("--home", type=click.Path(file_okay=False),
+              help="Folder for the demo's data (default: a new temporary folder).")
+@click.option("--serve/--no-serve", default=True, help="Serve the review page at the end.")
+@click.pass_context
+def demo(ctx: click.Context, home: str | None, serve: bool) -> None:
+    """Import the sample archive, read the sample replies, draft them, show the drafts."""
+    from inbox_agent.demo import demo_config
+
+    folder = Path(home or tempfile.mkdtemp(prefix="inbox-agent-demo-"))
+    config = demo_config(folder)
+    click.echo(f"Demo data in {folder}")
+    progress = Progress()
+    report = pipeline.import_archive(config, progress=progress)
+    click.echo(f"Archive: {report.issues} issues indexed.")
+    run_report = pipeline.run_once(config, progress=progress)
+    click.echo(run_report.summary())
+    for d in pipeline.list_drafts(config):
+        click.echo("\n" + "=" * 72 + "\n" + format_draft(d))
+    click.echo(f"\nSet apart: {len(pipeline.set_apart(config))} messages "
+               f"(`inbox-agent --config {folder / 'config.toml'} other`).")
+    if serve:
+        click.echo("The review page comes with `inbox-agent serve`; drafts are listed above.")
+    os.environ.setdefault("INBOX_AGENT_HOME", str(folder))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,208 @@
+"""Drafting: the grounded template drafter (no model needed).
+
+The drafter receives everything it needs as arguments (the reply, the
+retrieved issues, the author's settings, a `render` function over prompts/);
+it performs no I/O of its own.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from inbox_agent.models import Draft, Evidence
+
+Render = Callable[..., str]
+
+DRAFT_LANGUAGES = ("fr", "en")
+FR_MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+TU_WORDS = re.compile(r"\b(tu|te|t'|toi|ton|ta|tes|t’)\b", re.IGNORECASE)
+VOUS_WORDS = re.compile(r"\b(vous|votre|vos)\b", re.IGNORECASE)
+STOP = set(
+    "le la les un une des de du et à au aux en dans pour par sur avec que qui quoi est sont "
+    "ce ces cette il elle on nous vous je tu me te se mon ton son ma ta sa mes tes ses pas ne "
+    "plus mais ou donc or ni car y a the an of to in on for and or is are was were be it this "
+    "that with as at by from i you we they my your our their not but so if do does did have has "
+    "had".split()
+)
+
+
+@dataclass
+class DraftRequest:
+    """What the drafter knows about one reply."""
+
+    reply_text: str
+    language: str
+    first_name: str = ""
+    intent: str = "other"
+    subject: str = ""
+    evidence: Sequence[Evidence] = ()
+    tags: dict[str, tuple[str, ...]] = field(default_factory=dict)  # issue key -> tags
+    register: str = ""  # tu / vous, detected when empty
+
+
+def detect_register(text: str, default: str = "vous") -> str:
+    """'tu' or 'vous' as the reader used it, else the default."""
+    tu, vous = len(TU_WORDS.findall(text)), len(VOUS_WORDS.findall(text))
+    if tu > vous:
+        return "tu"
+    if vous > tu:
+        return "vous"
+    return default
+
+
+def words(text: str) -> set[str]:
+    folded = unicodedata.normalize("NFKD", text.lower())
+    folded = "".join(c for c in folded if not unicodedata.combining(c))
+    return {w for w in re.findall(r"[a-z0-9]{3,}", folded) if w not in STOP}
+
+
+def sentences(text: str) -> list[str]:
+    parts = re.split(r"(?<=[.!?…])\s+|\n+", text)
+    return [p.strip(" -*#>\t") for p in parts if len(p.strip()) > 2]
+
+
+def best_sentence(passages: Sequence[str], reader_text: str, limit: int = 220) -> str:
+    """The passage sentence sharing the most words with the reader's message."""
+    reader = words(reader_text)
+    best, best_score = "", 0.0
+    for passage in passages:
+        for sentence in sentences(passage):
+            overlap = len(words(sentence) & reader)
+            score = overlap / (1 + len(sentence) / 400)
+            if 30 <= len(sentence) and score > best_score:
+                best, best_score = sentence, score
+    if not best and passages:
+        candidates = [s for p in passages for s in sentences(p) if len(s) >= 30]
+        best = candidates[0] if candidates else ""
+    return shorten(best, limit)
+
+
+def salient_point(reply_text: str, intent: str, limit: int = 200) -> str:
+    """The reader's sentence the answer should address (their question, objection…)."""
+    found = sentences(reply_text)
+    if not found or intent == "thanks":
+        return ""
+    if intent == "question":
+        questions = [s for s in found if s.endswith("?")]
+        if questions:
+            return shorten(questions[0], limit)
+    longest = max(found, key=len)
+    return shorten(longest, limit) if len(longest) >= 25 else ""
+
+
+def shorten(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:") + "…"
+
+
+def human_date(iso: str, language: str) -> str:
+    try:
+        day = date.fromisoformat(iso[:10])
+    except ValueError:
+        return iso
+    if language == "fr":
+        return f"{day.day} {FR_MONTHS[day.month - 1]} {day.year}"
+    return day.strftime("%B %-d, %Y")
+
+
+def pick_topic(request: DraftRequest) -> str:
+    """An archive tag of a cited issue that the reader's words touch, if any."""
+    reader = words(request.reply_text)
+    for item in request.evidence:
+        for tag in request.tags.get(item.issue_key, ()):
+            if words(tag) & reader:
+                return tag
+    return ""
+
+
+def choose_issues(evidence: Sequence[Evidence], max_issues: int) -> list[Evidence]:
+    """Up to max_issues issues; related ones first, the answered one when nothing else fits."""
+    related = [e for e in evidence if not e.answered]
+    answered = [e for e in evidence if e.answered]
+    chosen = related[:max_issues]
+    if not chosen:
+        chosen = answered[:1]
+    return chosen
+
+
+def grounded_draft(
+    request: DraftRequest,
+    *,
+    render: Render,
+    signature: str,
+    default_register: str = "vous",
+    max_issues: int = 3,
+) -> Draft:
+    """A deterministic first draft built from prompts/grounded_<lang>.j2."""
+    flags: list[str] = []
+    language = request.language if request.language in DRAFT_LANGUAGES else "en"
+    if request.language and request.language not in DRAFT_LANGUAGES:
+        flags.append(f"reader wrote in '{request.language}': English draft, translate it")
+    register = request.register or detect_register(request.reply_text, default_register)
+    cited = choose_issues(request.evidence, max_issues)
+    issues = [
+        {
+            "title": e.title,
+            "date": human_date(e.date, language),
+            "url": e.url,
+            "sentence": best_sentence(e.passages, request.reply_text),
+            "answered": e.answered,
+        }
+        for e in cited
+    ]
+    text = render(
+        f"grounded_{language}.j2",
+        first_name=request.first_name,
+        register=register,
+        intent=request.intent or "other",
+        topic=pick_topic(request),
+        point=salient_point(request.reply_text, request.intent),
+        issues=issues,
+        signature=signature.strip(),
+    )
+    text = tidy(text)
+    if language == "fr":
+        text = fr_typography(text)
+    return Draft(text=text, language=language, cited=list(cited), flags=flags, drafter="grounded")
+
+
+def tidy(text: str) -> str:
+    lines = [line.rstrip() for line in text.splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
+
+
+NBSP, NNBSP = "\u00a0", "\u202f"
+
+
+def fr_typography(text: str) -> str:
+    """French spacing: no-break spaces inside « » and before : ; ! ?, URLs left alone."""
+    text = re.sub(r"«[ \u00a0\u202f]*", "«" + NBSP, text)
+    text = re.sub(r"[ \u00a0\u202f]*»", NBSP + "»", text)
+    out = []
+    for token in re.split(r"(\s+)", text):
+        if "://" not in token and "@" not in token:
+            token = re.sub(r"(?<=\w)([;!?])", NNBSP + r"\1", token)
+        out.append(token)
+    text = "".join(out)
+    text = re.sub(r" ([;!?])", NNBSP + r"\1", text)
+    return re.sub(r" :(?=\s|$)", NBSP + ":", text)

@@ -1,0 +1,132 @@
+"""Plain data passed between the stages. No I/O here."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+class ReplyKind(str, enum.Enum):
+    """What a received message is, as far as drafting is concerned."""
+
+    REPLY = "reply"
+    AUTO_REPLY = "auto_reply"
+    BOUNCE = "bounce"
+    UNSUBSCRIBE = "unsubscribe"
+    OTHER = "other"
+
+
+class DraftStatus(str, enum.Enum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    SKIPPED = "skipped"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class MailRef:
+    """Where a message lives: unique per (account, folder, uidvalidity, uid)."""
+
+    account: str
+    folder: str
+    uidvalidity: int
+    uid: int
+
+
+@dataclass(frozen=True)
+class FetchedMail:
+    """A message as a source hands it over: raw bytes, or None when not fetched."""
+
+    ref: MailRef
+    raw: bytes | None
+    size: int
+    internaldate: datetime | None = None
+    skip_reason: str | None = None  # e.g. "too large: 12.3 MB > 10 MB"
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content_type: str
+    size: int
+
+
+@dataclass(frozen=True)
+class ParsedMail:
+    """What parse.parse_message() extracts from RFC 822 bytes."""
+
+    message_id: str
+    subject: str
+    from_email: str
+    from_name: str
+    first_name: str
+    reply_to: str  # the address to answer: Reply-To when present, else From
+    date: datetime | None
+    in_reply_to: str
+    references: tuple[str, ...]
+    body_text: str  # the whole text body (HTML converted), quotes included
+    reply_text: str  # the reader's own words: no quoted history, no signature
+    quoted_text: str  # the quoted history that was removed
+    language: str  # ISO 639-1 code, "" when unknown
+    headers: dict[str, str]  # selected headers, lower-case names, for triage
+    content_type: str
+    attachments: tuple[Attachment, ...] = ()
+    defects: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Triage:
+    kind: ReplyKind
+    reason: str  # why this kind, for the reviewer and the logs
+    issue_number: int | None = None  # the newsletter issue it answers, when found
+    intent: str = ""  # thanks / question / disagreement / idea / story / correction / other
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One newsletter issue from the archive."""
+
+    key: str  # stable identity inside the archive (slug or file stem)
+    title: str
+    text: str
+    number: int | None = None
+    date: str = ""  # ISO date, YYYY-MM-DD
+    url: str = ""
+    tags: tuple[str, ...] = ()
+    language: str = ""
+    message_id: str = ""  # Message-ID of the sent issue, when known
+    source: str = ""  # file or export it came from
+
+
+@dataclass(frozen=True)
+class Chunk:
+    id: str  # "<issue key>#<n>"
+    issue_key: str
+    text: str
+    content_hash: str
+    position: int
+    metadata: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A retrieved issue with the passages that matched."""
+
+    issue_key: str
+    title: str
+    url: str
+    number: int | None
+    date: str
+    score: float
+    passages: tuple[str, ...] = ()
+    answered: bool = False  # the issue the reader answered
+
+
+@dataclass
+class Draft:
+    text: str
+    language: str
+    cited: list[Evidence] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+    drafter: str = "grounded"  # "grounded" or the model name

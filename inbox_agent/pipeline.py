@@ -1,0 +1,427 @@
+"""Use cases: each command of the CLI, worker and web page is one call here.
+
+Bookkeeping lives here: a message is committed (processed row + reply row)
+in one transaction as soon as it is handled, so a crash or a rerun never
+loses a reply nor creates it twice; one message's failure is recorded and
+the batch goes on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from inbox_agent import store
+from inbox_agent.config import Config
+from inbox_agent.errors import InboxAgentError
+from inbox_agent.models import DraftStatus, FetchedMail, Issue, ReplyKind
+
+log = logging.getLogger("inbox_agent")
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+def _no_progress(stage: str, done: int, total: int) -> None:
+    return None
+
+
+@dataclass
+class RunReport:
+    fetched: int = 0
+    replies: int = 0
+    set_apart: int = 0
+    duplicates: int = 0
+    skipped: int = 0
+    failed: int = 0
+    drafted: int = 0
+    draft_failed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        return {k: v for k, v in self.__dict__.items() if isinstance(v, int)}
+
+    def summary(self) -> str:
+        return (
+            f"{self.fetched} new messages: {self.replies} replies, {self.set_apart} set apart "
+            f"(auto-replies, bounces, unsubscribes), {self.duplicates} duplicates, "
+            f"{self.skipped} skipped, {self.failed} failed; {self.drafted} drafts written"
+            + (f", {self.draft_failed} drafts failed" if self.draft_failed else "")
+        )
+
+
+# --- adapters ---------------------------------------------------------------
+
+
+def open_state(config: Config) -> sqlite3.Connection:
+    return store.connect(config.state.db)
+
+
+def make_source(config: Config):  # -> MailSource
+    from inbox_agent import mailbox
+
+    kind = config.source.kind
+    max_mb = config.imap.max_message_mb
+    if kind == "maildir":
+        return mailbox.MaildirSource(
+            config.source.path, drafts_path=config.source.drafts_path, max_message_mb=max_mb
+        )
+    if kind == "mbox":
+        return mailbox.MboxSource(config.source.path, max_message_mb=max_mb)
+    from inbox_agent.config import imap_password
+
+    return mailbox.ImapSource(config.imap, lambda: imap_password(config))
+
+
+def make_index(config: Config, embeddings=None):  # -> ArchiveIndex
+    from inbox_agent.index import ArchiveIndex
+
+    return ArchiveIndex(config.index, embeddings=embeddings)
+
+
+# --- archive ----------------------------------------------------------------
+
+
+@dataclass
+class ImportReport:
+    issues: int
+    added: int
+    updated: int
+    unchanged: int
+    removed: int
+
+
+def import_archive(
+    config: Config,
+    source: str | Path | None = None,
+    kind: str | None = None,
+    *,
+    index=None,
+    progress: Progress = _no_progress,
+) -> ImportReport:
+    """Import the archive (the configured one by default), re-embedding only what changed."""
+    from inbox_agent import archive
+
+    kind = kind or (None if source else config.archive.kind)
+    if kind == "imap":
+        issues = _issues_from_imap(config)
+    else:
+        issues = archive.import_any(
+            source or config.archive.path, kind, base_url=config.newsletter.base_url
+        )
+    chunks = [chunk for issue in issues for chunk in archive.chunk_issue(issue)]
+    index = index or make_index(config)
+    report = index.sync(issues, chunks, progress=lambda d, t: progress("embedding", d, t))
+    conn = open_state(config)
+    try:
+        with store.transaction(conn):
+            store.replace_issues(conn, issues)
+    finally:
+        conn.close()
+    return ImportReport(len(issues), report.added, report.updated, report.unchanged, report.removed)
+
+
+def _issues_from_imap(config: Config) -> list[Issue]:
+    from inbox_agent import archive, mailbox
+
+    from inbox_agent.config import imap_password
+
+    folder = config.archive.imap_folder
+    with mailbox.ImapSource(config.imap, lambda: imap_password(config)) as source:
+        uids = source.uids(folder)
+        raws = [m.raw for m in source.fetch(folder, uids) if m.raw]
+    return archive.import_messages(raws)
+
+
+# --- pulling and triage -----------------------------------------------------
+
+
+def message_id_of(mail_id: str, raw: bytes) -> str:
+    """The Message-ID, or a stable one made from the bytes when the mail has none."""
+    if mail_id.strip():
+        return mail_id.strip()
+    return f"<sha256-{hashlib.sha256(raw).hexdigest()[:32]}@inbox-agent.invalid>"
+
+
+def process_message(
+    conn: sqlite3.Connection,
+    fetched: FetchedMail,
+    issues: list[Issue],
+    patterns: tuple[str, ...],
+    report: RunReport,
+) -> None:
+    """Parse, triage and store one message in a single transaction."""
+    from inbox_agent.parse import parse_message
+    from inbox_agent.triage import triage
+
+    ref = fetched.ref
+    report.fetched += 1
+    if fetched.raw is None:
+        with store.transaction(conn):
+            store.record_processed(
+                conn, ref, message_id="", status="skipped", error=fetched.skip_reason or ""
+            )
+        report.skipped += 1
+        return
+    try:
+        mail = parse_message(fetched.raw)
+        verdict = triage(mail, issues, patterns)
+    except Exception as err:  # one message's failure never stops the batch
+        log.warning("message %s/%s failed: %s", ref.folder, ref.uid, err)
+        with store.transaction(conn):
+            store.record_processed(conn, ref, message_id="", status="failed", error=str(err)[:500])
+        report.failed += 1
+        report.errors.append(f"{ref.folder} uid {ref.uid}: {err}")
+        return
+    message_id = message_id_of(mail.message_id, fetched.raw)
+    if mail.message_id != message_id:
+        from dataclasses import replace
+
+        mail = replace(mail, message_id=message_id)
+    with store.transaction(conn):
+        if store.reply_id_for_message(conn, message_id) is not None:
+            store.record_processed(conn, ref, message_id=message_id, status="duplicate")
+            report.duplicates += 1
+            return
+        store.add_reply(conn, ref, mail, verdict, fetched.raw)
+        store.record_processed(conn, ref, message_id=message_id, status="done")
+    if verdict.kind is ReplyKind.REPLY:
+        report.replies += 1
+    else:
+        report.set_apart += 1
+
+
+def pull(
+    config: Config,
+    conn: sqlite3.Connection,
+    report: RunReport,
+    *,
+    source=None,
+    progress: Progress = _no_progress,
+    should_stop: Callable[[], bool] = lambda: False,
+) -> None:
+    """Fetch and store every message not processed yet, in every configured folder."""
+    issues = store.load_issues(conn)
+    patterns = config.newsletter.subject_patterns
+    source = source or make_source(config)
+    with source:
+        for folder in source.folders():
+            uidvalidity = source.uidvalidity(folder)
+            known = store.processed_uids(conn, source.account, folder, uidvalidity)
+            new = [uid for uid in source.uids(folder, since=_since(config)) if uid not in known]
+            done_uids = []
+            for n, fetched in enumerate(source.fetch(folder, new), 1):
+                process_message(conn, fetched, issues, patterns, report)
+                done_uids.append(fetched.ref.uid)
+                progress(f"reading {folder}", n, len(new))
+                if should_stop():
+                    break
+            if done_uids:
+                source.mark_processed(folder, done_uids)
+            if should_stop():
+                return
+
+
+def _since(config: Config):
+    from datetime import date
+
+    if not config.source.since:
+        return None
+    try:
+        return date.fromisoformat(config.source.since)
+    except ValueError as err:
+        raise InboxAgentError(
+            f"{config.path}: source.since must be a date like 2026-06-01"
+        ) from err
+
+
+# --- drafting -----------------------------------------------------------------
+
+
+def draft_pending(
+    config: Config,
+    conn: sqlite3.Connection,
+    report: RunReport,
+    *,
+    index=None,
+    progress: Progress = _no_progress,
+    should_stop: Callable[[], bool] = lambda: False,
+) -> None:
+    """Draft every reply that has no draft yet; a failure marks that draft failed."""
+    rows = store.replies_to_draft(conn)
+    if not rows:
+        return
+    index = index or make_index(config)
+    issues = {i.key: i for i in store.load_issues(conn)}
+    for n, row in enumerate(rows, 1):
+        try:
+            draft = draft_for(config, row, index, issues)
+            with store.transaction(conn):
+                store.save_draft(conn, row["id"], draft)
+            report.drafted += 1
+        except InboxAgentError as err:
+            from inbox_agent.models import Draft
+
+            with store.transaction(conn):
+                store.save_draft(conn, row["id"], Draft("", row["language"]), error=str(err))
+            report.draft_failed += 1
+            report.errors.append(f"draft for reply {row['id']}: {err}")
+        progress("drafting", n, len(rows))
+        if should_stop():
+            return
+
+
+def draft_for(config: Config, row: sqlite3.Row, index, issues: dict[str, Issue]):
+    """Retrieve related issues for one stored reply and draft the answer."""
+    from inbox_agent import prompts
+    from inbox_agent.draft import DraftRequest, grounded_draft
+
+    answered = _answered_key(row["issue_number"], issues)
+    evidence = index.search(
+        row["reply_text"] or row["subject"], k=config.draft.max_issues, answered=answered
+    )
+    request = DraftRequest(
+        reply_text=row["reply_text"],
+        language=row["language"] or config.author.default_language,
+        first_name=row["first_name"],
+        intent=row["intent"] or "other",
+        subject=row["subject"],
+        evidence=evidence,
+        tags={key: issue.tags for key, issue in issues.items()},
+    )
+    return grounded_draft(
+        request,
+        render=prompts.render,
+        signature=config.author.signature or config.author.name,
+        default_register=config.author.register,
+        max_issues=config.draft.max_issues,
+    )
+
+
+def _answered_key(number: int | None, issues: dict[str, Issue]) -> str | None:
+    if number is None:
+        return None
+    for key, issue in issues.items():
+        if issue.number == number:
+            return key
+    return None
+
+
+# --- one pass -------------------------------------------------------------------
+
+
+def run_once(
+    config: Config,
+    *,
+    source=None,
+    index=None,
+    progress: Progress = _no_progress,
+    should_stop: Callable[[], bool] = lambda: False,
+) -> RunReport:
+    """Pull new mail, triage it, draft the replies; the run is recorded in the state DB."""
+    conn = open_state(config)
+    report = RunReport()
+    run_id = store.start_run(conn, "run")
+    status = "ok"
+    try:
+        pull(config, conn, report, source=source, progress=progress, should_stop=should_stop)
+        if not should_stop():
+            draft_pending(
+                config, conn, report, index=index, progress=progress, should_stop=should_stop
+            )
+    except InboxAgentError as err:
+        status = "error"
+        report.errors.append(str(err))
+        raise
+    finally:
+        store.finish_run(conn, run_id, report.counts(), report.errors[-50:], status)
+        conn.close()
+    log.info("run finished: %s", report.summary())
+    return report
+
+
+# --- drafts for the CLI and the review page ------------------------------------
+
+
+def draft_as_dict(row: sqlite3.Row) -> dict:
+    cited = json.loads(row["cited"])
+    return {
+        "id": row["id"],
+        "reply_id": row["reply_id"],
+        "status": row["status"],
+        "reader_email": row["reply_to"] or row["reader_email"],
+        "reader_name": row["reader_name"],
+        "first_name": row["first_name"],
+        "language": row["language"],
+        "reply_language": row["reply_language"],
+        "intent": row["intent"],
+        "issue_answered": row["issue_number"],
+        "subject": row["subject"],
+        "reply_text": row["reply_text"],
+        "draft_text": row["final_text"],
+        "generated_text": row["generated_text"],
+        "cited_issues": [
+            {
+                "number": c["number"],
+                "title": c["title"],
+                "url": c["url"],
+                "date": c["date"],
+                "answered": c["answered"],
+            }
+            for c in cited
+        ],
+        "flags": json.loads(row["flags"]),
+        "drafter": row["drafter"],
+        "error": row["error"],
+        "updated_at": row["updated_at"],
+    }
+
+
+def list_drafts(config: Config, status: str | None = None) -> list[dict]:
+    conn = open_state(config)
+    try:
+        return [draft_as_dict(row) for row in store.list_drafts(conn, status)]
+    finally:
+        conn.close()
+
+
+def get_draft(config: Config, draft_id: int) -> dict:
+    conn = open_state(config)
+    try:
+        row = store.get_draft(conn, draft_id)
+    finally:
+        conn.close()
+    if row is None:
+        raise InboxAgentError(f"no draft {draft_id}: see `inbox-agent drafts list`")
+    return draft_as_dict(row)
+
+
+def set_status(config: Config, draft_id: int, status: DraftStatus) -> None:
+    get_draft(config, draft_id)
+    conn = open_state(config)
+    try:
+        store.set_draft_status(conn, draft_id, status)
+    finally:
+        conn.close()
+
+
+def set_apart(config: Config) -> list[dict]:
+    """Auto-replies, bounces, unsubscribes and other mail kept out of drafting."""
+    conn = open_state(config)
+    try:
+        rows = store.list_replies(conn, [k.value for k in ReplyKind if k is not ReplyKind.REPLY])
+    finally:
+        conn.close()
+    return [
+        {
+            "id": r["id"],
+            "kind": r["kind"],
+            "from": r["from_email"],
+            "subject": r["subject"],
+            "reason": r["reason"],
+        }
+        for r in rows
+    ]

@@ -1,0 +1,394 @@
+"""SQLite state: processed mail, replies, drafts, runs, archive issues.
+
+Schema changes happen only through MIGRATIONS, an append-only list of named
+steps; each opened database records which ones it has.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+
+from inbox_agent.errors import StoreError
+from inbox_agent.models import Draft, DraftStatus, Issue, MailRef, ParsedMail, Triage
+
+MIGRATIONS: list[tuple[str, str]] = [
+    (
+        "0001_initial",
+        """
+        CREATE TABLE processed (
+            account TEXT NOT NULL, folder TEXT NOT NULL,
+            uidvalidity INTEGER NOT NULL, uid INTEGER NOT NULL,
+            message_id TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL, error TEXT NOT NULL DEFAULT '',
+            first_seen TEXT NOT NULL, updated_at TEXT NOT NULL,
+            PRIMARY KEY (account, folder, uidvalidity, uid)
+        );
+        CREATE INDEX processed_message_id ON processed (message_id);
+        CREATE TABLE replies (
+            id INTEGER PRIMARY KEY,
+            account TEXT NOT NULL, folder TEXT NOT NULL,
+            uidvalidity INTEGER NOT NULL, uid INTEGER NOT NULL,
+            message_id TEXT NOT NULL UNIQUE,
+            from_email TEXT NOT NULL, from_name TEXT NOT NULL, first_name TEXT NOT NULL,
+            reply_to TEXT NOT NULL, subject TEXT NOT NULL, date TEXT NOT NULL,
+            in_reply_to TEXT NOT NULL, references_ TEXT NOT NULL,
+            language TEXT NOT NULL, kind TEXT NOT NULL, intent TEXT NOT NULL,
+            reason TEXT NOT NULL, issue_number INTEGER,
+            reply_text TEXT NOT NULL, body_text TEXT NOT NULL, quoted_text TEXT NOT NULL,
+            defects TEXT NOT NULL, attachments TEXT NOT NULL,
+            raw BLOB, created_at TEXT NOT NULL
+        );
+        CREATE INDEX replies_from ON replies (from_email);
+        CREATE TABLE drafts (
+            id INTEGER PRIMARY KEY,
+            reply_id INTEGER NOT NULL UNIQUE REFERENCES replies (id) ON DELETE CASCADE,
+            status TEXT NOT NULL,
+            generated_text TEXT NOT NULL, final_text TEXT NOT NULL,
+            language TEXT NOT NULL, cited TEXT NOT NULL, flags TEXT NOT NULL,
+            drafter TEXT NOT NULL, error TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL, updated_at TEXT NOT NULL
+        );
+        CREATE TABLE runs (
+            id INTEGER PRIMARY KEY, kind TEXT NOT NULL,
+            started_at TEXT NOT NULL, ended_at TEXT,
+            status TEXT NOT NULL, counts TEXT NOT NULL DEFAULT '{}',
+            errors TEXT NOT NULL DEFAULT '[]'
+        );
+        """,
+    ),
+    (
+        "0002_archive_issues",
+        """
+        CREATE TABLE archive_issues (
+            key TEXT PRIMARY KEY, number INTEGER, title TEXT NOT NULL,
+            date TEXT NOT NULL, url TEXT NOT NULL, tags TEXT NOT NULL,
+            language TEXT NOT NULL, message_id TEXT NOT NULL,
+            source TEXT NOT NULL, text TEXT NOT NULL
+        );
+        """,
+    ),
+]
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def connect(path: Path | str) -> sqlite3.Connection:
+    """Open (creating if needed) the state database and apply pending migrations."""
+    if str(path) != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        migrate(conn)
+    except sqlite3.DatabaseError as err:
+        raise StoreError(f"{path}: cannot open the state database ({err})") from err
+    return conn
+
+
+def migrate(conn: sqlite3.Connection) -> list[str]:
+    """Apply the migrations this database lacks, in order; return their names."""
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+    )
+    applied = {row[0] for row in conn.execute("SELECT name FROM migrations")}
+    known = {name for name, _ in MIGRATIONS}
+    unknown = sorted(applied - known)
+    if unknown:
+        raise StoreError(
+            f"the state database has migrations this version does not know ({', '.join(unknown)}): "
+            "upgrade inbox-agent"
+        )
+    done = []
+    for name, sql in MIGRATIONS:
+        if name in applied:
+            continue
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _statements(sql):
+                conn.execute(statement)
+            conn.execute("INSERT INTO migrations VALUES (?, ?)", (name, now()))
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        done.append(name)
+    return done
+
+
+def _statements(sql: str) -> Iterable[str]:
+    return (part.strip() for part in sql.split(";") if part.strip())
+
+
+class transaction:  # noqa: N801 - used as a context manager, reads like a keyword
+    """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on error."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+
+    def __enter__(self) -> sqlite3.Connection:
+        self.conn.execute("BEGIN IMMEDIATE")
+        return self.conn
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        self.conn.execute("ROLLBACK" if exc_type else "COMMIT")
+
+
+# --- processed mail -------------------------------------------------------
+
+
+def processed_uids(
+    conn: sqlite3.Connection, account: str, folder: str, uidvalidity: int
+) -> set[int]:
+    rows = conn.execute(
+        "SELECT uid FROM processed WHERE account=? AND folder=? AND uidvalidity=?",
+        (account, folder, uidvalidity),
+    )
+    return {row[0] for row in rows}
+
+
+def record_processed(
+    conn: sqlite3.Connection, ref: MailRef, *, message_id: str, status: str, error: str = ""
+) -> None:
+    stamp = now()
+    conn.execute(
+        """INSERT INTO processed VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (account, folder, uidvalidity, uid)
+           DO UPDATE SET message_id=excluded.message_id, status=excluded.status,
+                         error=excluded.error, updated_at=excluded.updated_at""",
+        (
+            ref.account,
+            ref.folder,
+            ref.uidvalidity,
+            ref.uid,
+            message_id,
+            status,
+            error,
+            stamp,
+            stamp,
+        ),
+    )
+
+
+def reply_id_for_message(conn: sqlite3.Connection, message_id: str) -> int | None:
+    row = conn.execute("SELECT id FROM replies WHERE message_id=?", (message_id,)).fetchone()
+    return row[0] if row else None
+
+
+def add_reply(
+    conn: sqlite3.Connection, ref: MailRef, mail: ParsedMail, triage: Triage, raw: bytes | None
+) -> int:
+    cursor = conn.execute(
+        """INSERT INTO replies (account, folder, uidvalidity, uid, message_id, from_email,
+               from_name, first_name, reply_to, subject, date, in_reply_to, references_,
+               language, kind, intent, reason, issue_number, reply_text, body_text,
+               quoted_text, defects, attachments, raw, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        (
+            ref.account,
+            ref.folder,
+            ref.uidvalidity,
+            ref.uid,
+            mail.message_id,
+            mail.from_email,
+            mail.from_name,
+            mail.first_name,
+            mail.reply_to,
+            mail.subject,
+            mail.date.isoformat() if mail.date else "",
+            mail.in_reply_to,
+            " ".join(mail.references),
+            mail.language,
+            triage.kind.value,
+            triage.intent,
+            triage.reason,
+            triage.issue_number,
+            mail.reply_text,
+            mail.body_text,
+            mail.quoted_text,
+            json.dumps(list(mail.defects)),
+            json.dumps([asdict(a) for a in mail.attachments]),
+            raw,
+            now(),
+        ),
+    )
+    return int(cursor.lastrowid)
+
+
+def get_reply(conn: sqlite3.Connection, reply_id: int) -> sqlite3.Row | None:
+    return conn.execute("SELECT * FROM replies WHERE id=?", (reply_id,)).fetchone()
+
+
+def replies_to_draft(conn: sqlite3.Connection) -> list[sqlite3.Row]:
+    """Replies of kind 'reply' that have no draft yet (or whose drafting failed)."""
+    return list(
+        conn.execute(
+            """SELECT r.* FROM replies r LEFT JOIN drafts d ON d.reply_id = r.id
+               WHERE r.kind = 'reply' AND (d.id IS NULL OR d.status = 'failed')
+               ORDER BY r.id"""
+        )
+    )
+
+
+def list_replies(conn: sqlite3.Connection, kinds: Sequence[str] = ()) -> list[sqlite3.Row]:
+    sql = "SELECT * FROM replies"
+    params: tuple = ()
+    if kinds:
+        sql += f" WHERE kind IN ({','.join('?' * len(kinds))})"
+        params = tuple(kinds)
+    return list(conn.execute(sql + " ORDER BY id", params))
+
+
+def reader_history(conn: sqlite3.Connection, email: str, before_id: int) -> list[sqlite3.Row]:
+    """The reader's earlier replies with the author's final answer, oldest first."""
+    return list(
+        conn.execute(
+            """SELECT r.id, r.subject, r.date, r.reply_text, d.final_text, d.status
+               FROM replies r LEFT JOIN drafts d ON d.reply_id = r.id
+               WHERE lower(r.from_email) = lower(?) AND r.id < ? AND r.kind = 'reply'
+               ORDER BY r.id""",
+            (email, before_id),
+        )
+    )
+
+
+# --- drafts ---------------------------------------------------------------
+
+
+def save_draft(conn: sqlite3.Connection, reply_id: int, draft: Draft, *, error: str = "") -> int:
+    """Insert or refresh the one draft of a reply; an approved draft is never overwritten."""
+    status = DraftStatus.FAILED if error else DraftStatus.PENDING
+    cited = json.dumps([asdict(e) for e in draft.cited], ensure_ascii=False)
+    stamp = now()
+    conn.execute(
+        """INSERT INTO drafts (reply_id, status, generated_text, final_text, language, cited,
+               flags, drafter, error, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (reply_id) DO UPDATE SET status=excluded.status,
+               generated_text=excluded.generated_text, final_text=excluded.final_text,
+               language=excluded.language, cited=excluded.cited, flags=excluded.flags,
+               drafter=excluded.drafter, error=excluded.error, updated_at=excluded.updated_at
+           WHERE drafts.status IN ('pending', 'failed')""",
+        (
+            reply_id,
+            status.value,
+            draft.text,
+            draft.text,
+            draft.language,
+            cited,
+            json.dumps(draft.flags),
+            draft.drafter,
+            error,
+            stamp,
+            stamp,
+        ),
+    )
+    row = conn.execute("SELECT id FROM drafts WHERE reply_id=?", (reply_id,)).fetchone()
+    return int(row[0])
+
+
+DRAFT_VIEW = """SELECT d.*, r.from_email AS reader_email, r.from_name AS reader_name,
+       r.first_name, r.reply_to, r.subject, r.reply_text, r.language AS reply_language,
+       r.issue_number, r.intent, r.kind, r.message_id, r.date AS reply_date
+    FROM drafts d JOIN replies r ON r.id = d.reply_id"""
+
+
+def list_drafts(conn: sqlite3.Connection, status: str | None = None) -> list[sqlite3.Row]:
+    if status:
+        return list(conn.execute(DRAFT_VIEW + " WHERE d.status=? ORDER BY d.id", (status,)))
+    return list(conn.execute(DRAFT_VIEW + " ORDER BY d.id"))
+
+
+def get_draft(conn: sqlite3.Connection, draft_id: int) -> sqlite3.Row | None:
+    return conn.execute(DRAFT_VIEW + " WHERE d.id=?", (draft_id,)).fetchone()
+
+
+def set_draft_status(
+    conn: sqlite3.Connection, draft_id: int, status: DraftStatus, *, final_text: str | None = None
+) -> None:
+    if final_text is None:
+        conn.execute(
+            "UPDATE drafts SET status=?, updated_at=? WHERE id=?", (status.value, now(), draft_id)
+        )
+    else:
+        conn.execute(
+            "UPDATE drafts SET status=?, final_text=?, updated_at=? WHERE id=?",
+            (status.value, final_text, now(), draft_id),
+        )
+
+
+# --- runs -----------------------------------------------------------------
+
+
+def start_run(conn: sqlite3.Connection, kind: str) -> int:
+    cursor = conn.execute(
+        "INSERT INTO runs (kind, started_at, status) VALUES (?, ?, 'running')", (kind, now())
+    )
+    return int(cursor.lastrowid)
+
+
+def finish_run(
+    conn: sqlite3.Connection, run_id: int, counts: dict, errors: Sequence[str], status: str = "ok"
+) -> None:
+    conn.execute(
+        "UPDATE runs SET ended_at=?, status=?, counts=?, errors=? WHERE id=?",
+        (now(), status, json.dumps(counts), json.dumps(list(errors)), run_id),
+    )
+
+
+def list_runs(conn: sqlite3.Connection, limit: int = 10) -> list[sqlite3.Row]:
+    return list(conn.execute("SELECT * FROM runs ORDER BY id DESC LIMIT ?", (limit,)))
+
+
+# --- archive issues -------------------------------------------------------
+
+
+def replace_issues(conn: sqlite3.Connection, issues: Sequence[Issue]) -> None:
+    """Make the stored archive exactly `issues` (called inside a transaction)."""
+    conn.execute("DELETE FROM archive_issues")
+    conn.executemany(
+        "INSERT INTO archive_issues VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                i.key,
+                i.number,
+                i.title,
+                i.date,
+                i.url,
+                json.dumps(list(i.tags)),
+                i.language,
+                i.message_id,
+                i.source,
+                i.text,
+            )
+            for i in issues
+        ],
+    )
+
+
+def load_issues(conn: sqlite3.Connection) -> list[Issue]:
+    rows = conn.execute("SELECT * FROM archive_issues ORDER BY date, key")
+    return [
+        Issue(
+            key=r["key"],
+            title=r["title"],
+            text=r["text"],
+            number=r["number"],
+            date=r["date"],
+            url=r["url"],
+            tags=tuple(json.loads(r["tags"])),
+            language=r["language"],
+            message_id=r["message_id"],
+            source=r["source"],
+        )
+        for r in rows
+    ]
