@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import sys
 import tempfile
 from pathlib import Path
 
 import click
 
-from inbox_agent import pipeline
+from inbox_agent import pipeline, queries
 from inbox_agent.config import Config, load_config
 from inbox_agent.errors import InboxAgentError
 from inbox_agent.models import DraftStatus
@@ -105,7 +104,7 @@ def drafts() -> None:
 @click.pass_context
 def drafts_list(ctx: click.Context, status: str | None, as_json: bool) -> None:
     """All drafts, newest last."""
-    items = pipeline.list_drafts(config_of(ctx), status)
+    items = queries.list_drafts(config_of(ctx), status)
     if as_json:
         click.echo(json.dumps(items, ensure_ascii=False, indent=2))
         return
@@ -124,7 +123,7 @@ def drafts_list(ctx: click.Context, status: str | None, as_json: bool) -> None:
 @click.pass_context
 def drafts_show(ctx: click.Context, draft_id: int, as_json: bool) -> None:
     """One draft with the reader's message."""
-    d = pipeline.get_draft(config_of(ctx), draft_id)
+    d = queries.get_draft(config_of(ctx), draft_id)
     if as_json:
         click.echo(json.dumps(d, ensure_ascii=False, indent=2))
         return
@@ -155,7 +154,7 @@ def format_draft(d: dict) -> str:
 @click.pass_context
 def drafts_approve(ctx: click.Context, draft_id: int) -> None:
     """Mark a draft approved."""
-    pipeline.set_status(config_of(ctx), draft_id, DraftStatus.APPROVED)
+    queries.set_status(config_of(ctx), draft_id, DraftStatus.APPROVED)
     click.echo(f"Draft {draft_id} approved.")
 
 
@@ -164,7 +163,7 @@ def drafts_approve(ctx: click.Context, draft_id: int) -> None:
 @click.pass_context
 def drafts_skip(ctx: click.Context, draft_id: int) -> None:
     """Skip a draft: no answer for this reply."""
-    pipeline.set_status(config_of(ctx), draft_id, DraftStatus.SKIPPED)
+    queries.set_status(config_of(ctx), draft_id, DraftStatus.SKIPPED)
     click.echo(f"Draft {draft_id} skipped.")
 
 
@@ -173,7 +172,7 @@ def drafts_skip(ctx: click.Context, draft_id: int) -> None:
 @click.pass_context
 def other_mail(ctx: click.Context, as_json: bool) -> None:
     """Mail set apart: auto-replies, bounces, unsubscribe requests."""
-    items = pipeline.set_apart(config_of(ctx))
+    items = queries.set_apart(config_of(ctx))
     if as_json:
         click.echo(json.dumps(items, ensure_ascii=False, indent=2))
         return
@@ -218,6 +217,100 @@ def archive_search(ctx: click.Context, text: str, k: int, as_json: bool) -> None
             click.echo(f"        {passage[:160]}")
 
 
+@archive.command("list")
+@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+@click.pass_context
+def archive_list(ctx: click.Context, as_json: bool) -> None:
+    """The imported issues."""
+    issues = queries.archive_issues(config_of(ctx))
+    if as_json:
+        click.echo(json.dumps(issues, ensure_ascii=False, indent=2))
+        return
+    if not issues:
+        click.echo("The archive is empty: run `inbox-agent archive import`.")
+    for i in issues:
+        number = f"#{i['number']}" if i["number"] is not None else "-"
+        click.echo(f"{number:>5}  {i['date']:<10}  {i['title'][:60]:<60}  {i['url']}")
+
+
+@archive.command("reindex")
+@click.option("-q", "--quiet", is_flag=True, help="No progress output.")
+@click.pass_context
+def archive_reindex(ctx: click.Context, quiet: bool) -> None:
+    """Rebuild the index from scratch (after changing the embeddings)."""
+    report = pipeline.reindex_archive(config_of(ctx), progress=Progress(quiet))
+    click.echo(f"{report.issues} issues re-indexed ({report.added} chunks).")
+
+
+@main.command("parse")
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+@click.pass_context
+def parse_cmd(ctx: click.Context, files: tuple[str, ...], as_json: bool) -> None:
+    """Parse and triage mail files, to see what inbox-agent understands of them."""
+    failures = 0
+    for file in files:
+        try:
+            item = queries.parse_file(file, ctx.find_root().obj["config_path"])
+        except InboxAgentError as err:
+            failures += 1
+            click.echo(f"inbox-agent: {err}", err=True)
+            continue
+        if as_json:
+            click.echo(json.dumps(item, ensure_ascii=False))
+        else:
+            click.echo(f"== {file}")
+            for key, value in item.items():
+                if key not in {"file", "reply_text"}:
+                    click.echo(f"{key:>9}: {value}")
+            reply = "\n".join("      " + x for x in item["reply_text"].splitlines())
+            click.echo("    reply:\n" + reply)
+    if failures:
+        ctx.exit(1)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+@click.pass_context
+def status(ctx: click.Context, as_json: bool) -> None:
+    """Recent runs and the draft counts."""
+    info = queries.status(config_of(ctx))
+    if as_json:
+        click.echo(json.dumps(info, ensure_ascii=False, indent=2))
+        return
+    counts = ", ".join(f"{n} {s}" for s, n in info["drafts"].items()) or "none"
+    click.echo(f"Drafts: {counts}")
+    for run in info["runs"]:
+        click.echo(f"Run {run['id']} {run['started_at']} -> {run['ended_at'] or 'running'} "
+                   f"{run['status']}: {run['counts']}")
+
+
+@main.group("eval")
+def eval_group() -> None:
+    """Measure quality on your own data."""
+
+
+@eval_group.command("retrieval")
+@click.option("--posts", required=True, type=click.Path(exists=True, file_okay=False),
+              help="Folder of Markdown posts (the file name is the id).")
+@click.option("--queries", required=True, type=click.Path(exists=True, dir_okay=False),
+              help='JSON lines: {"post": "<file name>", "text": "..."}.')
+@click.option("--method", type=click.Choice(["hybrid", "vector", "keyword"]), default="hybrid",
+              show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+def eval_retrieval(posts: str, queries: str, method: str, as_json: bool) -> None:
+    """Recall@1/3/5 and MRR of the archive search on a throwaway index."""
+    from inbox_agent.evaluate import evaluate_retrieval
+
+    result = evaluate_retrieval(Path(posts), Path(queries), method=method,
+                                progress=lambda d, t: Progress()("embedding", d, t))
+    if as_json:
+        click.echo(json.dumps(result))
+        return
+    click.echo(" ".join(f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}"
+                        for k, v in result.items()))
+
+
 @main.command()
 @click.pass_context
 def doctor(ctx: click.Context) -> None:
@@ -249,13 +342,12 @@ def demo(ctx: click.Context, home: str | None, serve: bool) -> None:
     click.echo(f"Archive: {report.issues} issues indexed.")
     run_report = pipeline.run_once(config, progress=progress)
     click.echo(run_report.summary())
-    for d in pipeline.list_drafts(config):
+    for d in queries.list_drafts(config):
         click.echo("\n" + "=" * 72 + "\n" + format_draft(d))
-    click.echo(f"\nSet apart: {len(pipeline.set_apart(config))} messages "
+    click.echo(f"\nSet apart: {len(queries.set_apart(config))} messages "
                f"(`inbox-agent --config {folder / 'config.toml'} other`).")
     if serve:
         click.echo("The review page comes with `inbox-agent serve`; drafts are listed above.")
-    os.environ.setdefault("INBOX_AGENT_HOME", str(folder))
 
 
 if __name__ == "__main__":  # pragma: no cover

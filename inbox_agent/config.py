@@ -201,7 +201,7 @@ def parse_config(raw: dict, config_path: Path) -> Config:
         if not isinstance(value, dict):
             raise ConfigError(f"{where}: [{name}] must be a table of keys, not a single value")
         sections[name] = _build_section(name, value, where, config_path.parent, home)
-    for name, cls in SECTIONS.items():
+    for name in SECTIONS:
         if name not in sections:
             sections[name] = _build_section(name, {}, where, config_path.parent, home)
     config = Config(**sections, path=config_path, home=home)

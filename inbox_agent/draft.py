@@ -34,13 +34,14 @@ FR_MONTHS = (
 )
 TU_WORDS = re.compile(r"\b(tu|te|t'|toi|ton|ta|tes|t’)\b", re.IGNORECASE)
 VOUS_WORDS = re.compile(r"\b(vous|votre|vos)\b", re.IGNORECASE)
-STOP = set(
+STOP_WORDS = (
     "le la les un une des de du et à au aux en dans pour par sur avec que qui quoi est sont "
     "ce ces cette il elle on nous vous je tu me te se mon ton son ma ta sa mes tes ses pas ne "
     "plus mais ou donc or ni car y a the an of to in on for and or is are was were be it this "
     "that with as at by from i you we they my your our their not but so if do does did have has "
-    "had".split()
+    "had"
 )
+STOP = frozenset(STOP_WORDS.split())
 
 
 @dataclass
@@ -86,7 +87,7 @@ def best_sentence(passages: Sequence[str], reader_text: str, limit: int = 220) -
         for sentence in sentences(passage):
             overlap = len(words(sentence) & reader)
             score = overlap / (1 + len(sentence) / 400)
-            if 30 <= len(sentence) and score > best_score:
+            if len(sentence) >= 30 and score > best_score:
                 best, best_score = sentence, score
     if not best and passages:
         candidates = [s for p in passages for s in sentences(p) if len(s) >= 30]
@@ -136,13 +137,15 @@ def pick_topic(request: DraftRequest) -> str:
 
 
 def choose_issues(evidence: Sequence[Evidence], max_issues: int) -> list[Evidence]:
-    """Up to max_issues issues; related ones first, the answered one when nothing else fits."""
-    related = [e for e in evidence if not e.answered]
-    answered = [e for e in evidence if e.answered]
-    chosen = related[:max_issues]
-    if not chosen:
-        chosen = answered[:1]
-    return chosen
+    """The best-ranked issues, at most max_issues.
+
+    The issue the reader answered is cited only when it ranks among them on its own
+    merit (it is always in `evidence`, marked, even when it did not rank), or when
+    nothing else relates.
+    """
+    ranked = sorted(evidence, key=lambda e: -e.score)
+    chosen = [e for e in ranked if not e.answered or e.score > 0][:max_issues]
+    return chosen or ranked[:1]
 
 
 def grounded_draft(

@@ -9,7 +9,6 @@ the batch goes on.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import sqlite3
 from collections.abc import Callable
@@ -19,7 +18,7 @@ from pathlib import Path
 from inbox_agent import store
 from inbox_agent.config import Config
 from inbox_agent.errors import InboxAgentError
-from inbox_agent.models import DraftStatus, FetchedMail, Issue, ReplyKind
+from inbox_agent.models import FetchedMail, Issue, ReplyKind
 
 log = logging.getLogger("inbox_agent")
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -126,7 +125,6 @@ def import_archive(
 
 def _issues_from_imap(config: Config) -> list[Issue]:
     from inbox_agent import archive, mailbox
-
     from inbox_agent.config import imap_password
 
     folder = config.archive.imap_folder
@@ -343,85 +341,8 @@ def run_once(
     return report
 
 
-# --- drafts for the CLI and the review page ------------------------------------
-
-
-def draft_as_dict(row: sqlite3.Row) -> dict:
-    cited = json.loads(row["cited"])
-    return {
-        "id": row["id"],
-        "reply_id": row["reply_id"],
-        "status": row["status"],
-        "reader_email": row["reply_to"] or row["reader_email"],
-        "reader_name": row["reader_name"],
-        "first_name": row["first_name"],
-        "language": row["language"],
-        "reply_language": row["reply_language"],
-        "intent": row["intent"],
-        "issue_answered": row["issue_number"],
-        "subject": row["subject"],
-        "reply_text": row["reply_text"],
-        "draft_text": row["final_text"],
-        "generated_text": row["generated_text"],
-        "cited_issues": [
-            {
-                "number": c["number"],
-                "title": c["title"],
-                "url": c["url"],
-                "date": c["date"],
-                "answered": c["answered"],
-            }
-            for c in cited
-        ],
-        "flags": json.loads(row["flags"]),
-        "drafter": row["drafter"],
-        "error": row["error"],
-        "updated_at": row["updated_at"],
-    }
-
-
-def list_drafts(config: Config, status: str | None = None) -> list[dict]:
-    conn = open_state(config)
-    try:
-        return [draft_as_dict(row) for row in store.list_drafts(conn, status)]
-    finally:
-        conn.close()
-
-
-def get_draft(config: Config, draft_id: int) -> dict:
-    conn = open_state(config)
-    try:
-        row = store.get_draft(conn, draft_id)
-    finally:
-        conn.close()
-    if row is None:
-        raise InboxAgentError(f"no draft {draft_id}: see `inbox-agent drafts list`")
-    return draft_as_dict(row)
-
-
-def set_status(config: Config, draft_id: int, status: DraftStatus) -> None:
-    get_draft(config, draft_id)
-    conn = open_state(config)
-    try:
-        store.set_draft_status(conn, draft_id, status)
-    finally:
-        conn.close()
-
-
-def set_apart(config: Config) -> list[dict]:
-    """Auto-replies, bounces, unsubscribes and other mail kept out of drafting."""
-    conn = open_state(config)
-    try:
-        rows = store.list_replies(conn, [k.value for k in ReplyKind if k is not ReplyKind.REPLY])
-    finally:
-        conn.close()
-    return [
-        {
-            "id": r["id"],
-            "kind": r["kind"],
-            "from": r["from_email"],
-            "subject": r["subject"],
-            "reason": r["reason"],
-        }
-        for r in rows
-    ]
+def reindex_archive(config: Config, *, progress: Progress = _no_progress) -> ImportReport:
+    """Drop the index and import the configured archive again."""
+    index = make_index(config)
+    index.reset()
+    return import_archive(config, index=index, progress=progress)

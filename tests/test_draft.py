@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from inbox_agent import prompts
@@ -96,9 +98,11 @@ def test_thanks_needs_no_placeholder():
     assert "[À COMPLÉTER" not in draft("Merci pour ton billet !", intent="thanks").text
 
 
-def test_answered_issue_is_cited_only_when_nothing_else_relates():
-    assert draft("Merci", evidence=(ISSUE_44,)).cited == [ISSUE_44]
-    assert draft("Merci", evidence=(ISSUE_44, ISSUE_41)).cited == [ISSUE_41]
+def test_answered_issue_is_cited_on_its_merit_or_when_nothing_else_relates():
+    unranked = dataclasses.replace(ISSUE_44, score=0.0)
+    assert draft("Merci", evidence=(unranked,)).cited == [unranked]
+    assert draft("Merci", evidence=(unranked, ISSUE_41)).cited == [ISSUE_41]
+    assert draft("Merci", evidence=(ISSUE_44, ISSUE_41)).cited == [ISSUE_41, ISSUE_44]
 
 
 def test_no_issue_found_still_gives_a_draft_without_links():
