@@ -1,0 +1,277 @@
+"""Pure triage of a parsed message: its kind, the reader's intent, the issue it answers."""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Sequence
+
+from inbox_agent.models import Issue, ParsedMail, ReplyKind, Triage
+
+DEFAULT_SUBJECT_PATTERNS = (
+    r"#\s*(?P<number>\d{1,5})\b",
+    r"\bn[°ºo]\s*\.?\s*(?P<number>\d{1,5})\b",
+    r"\b(?:issue|num[ée]ro|edition|édition|lettre)\s+(?P<number>\d{1,5})\b",
+)
+
+_OOO_SUBJECT = re.compile(
+    r"r[ée]ponse\s+automatique|absence\s+du\s+bureau|\bout\s+of\s+(?:the\s+)?office"
+    r"|automatic\s+reply|\bauto[- ]?reply|\bauto[- ]?response|\bautoreply|abwesenheitsnotiz"
+    r"|fuera\s+de\s+la\s+oficina|automatische\s+antwort|risposta\s+automatica"
+    r"|^\s*(?:absente?|en\s+cong[ée]s?|en\s+vacances|on\s+vacation|on\s+leave|away)\b",
+    re.IGNORECASE,
+)
+_BOUNCE_SUBJECT = re.compile(
+    r"undeliver(?:ed|able)|returned\s+(?:mail|to\s+sender)|delivery\s+status\s+notification"
+    r"|delivery\s+(?:failure|failed|has\s+failed|incomplete)|mail\s+delivery\s+(?:failed|system)"
+    r"|failure\s+notice|non\s+remis|impossible\s+de\s+remettre|non\s+distribu[ée]"
+    r"|[ée]chec\s+de\s+(?:la\s+)?(?:remise|distribution)|message\s+not\s+delivered",
+    re.IGNORECASE,
+)
+_REPLY_PREFIX = re.compile(r"^\s*(?:re|r[ée]f|aw|sv|antw)\s*:", re.IGNORECASE)
+_BOUNCE_SENDER = re.compile(r"^(?:mailer-daemon|postmaster|mail-daemon|bounces?)@", re.IGNORECASE)
+_UNSUB_KEY = (
+    r"d[ée]sinscri\w*|d[ée]sabonn\w*|unsubscribe|opt[- ]?out|retir\w*[- ]moi|supprim\w*[- ]moi"
+    r"|enlev\w*[- ]moi|ne\s+plus\s+(?:recevoir|m['’]\s*envoyer)|remove\s+me|take\s+me\s+off"
+    r"|stop\s+(?:sending|emailing|mailing)|no\s+longer\s+receive|\bstop\b"
+)
+_UNSUB_ANY = re.compile(_UNSUB_KEY, re.IGNORECASE)
+_UNSUB_REQUEST = re.compile(
+    r"(?:merci\s+de|pouvez-vous|pourriez-vous|veuillez|je\s+(?:souhaite|voudrais|veux|d[ée]sire)"
+    r"|j['’]aimerais|please|kindly|i\s+(?:want|would\s+like|wish|['’]d\s+like)|can\s+you"
+    r"|could\s+you)\b.{0,40}?(?:" + _UNSUB_KEY + r")"
+    r"|ne\s+(?:veux|souhaite|d[ée]sire|voudrais)\s+plus\s+(?:recevoir|[êe]tre\s+inscrit)"
+    r"|(?:d[ée]sinscri|d[ée]sabonn)\w*[- ]moi|(?:retir|supprim|enlev)\w*[- ]moi"
+    r"|^\s*(?:remove\s+me|take\s+me\s+off|stop\s+sending|unsubscribe(?:\s+me)?)\b",
+    re.IGNORECASE | re.MULTILINE,
+)
+_UNSUB_NOT = re.compile(
+    r"failli|h[ée]sit|almost|nearly|thought\s+about|pens[ée]\s+à|ne\s+vais\s+pas|won['’]t"
+    r"|will\s+not|n['’]ai\s+pas|didn['’]t|never|jamais|pas\s+me\s+d[ée]s",
+    re.IGNORECASE,
+)
+_MAX_UNSUBSCRIBE_WORDS = 40
+_BARE_REQUEST_WORDS = 6
+
+
+def _rx(*parts: str) -> re.Pattern[str]:
+    return re.compile("|".join(parts), re.IGNORECASE | re.MULTILINE)
+
+
+# (intent, pattern, points per match, most points counted); ties go to the earlier intent.
+_INTENT_SIGNALS: tuple[tuple[str, re.Pattern[str], int, int], ...] = (
+    ("correction", _rx(
+        r"\berreur\b|\bcoquille|\btypo\b|\bfaute\s+de\s+frappe|\bmistake\b|\berratum\b"
+        r"|\binexact|\bincorrect|\bse\s+tromp|\bc['’]est\s+faux\b|broken\s+link|\bshould\s+read\b"
+        r"|lien\s+(?:est\s+)?(?:cass[ée]|mort)"
+        r"|le\s+chiffre.{0,60}(?:faux|erron|inexact|pas\s+bon|date\s+de)"
+    ), 4, 8),
+    ("disagreement", _rx(
+        r"pas\s+(?:du\s+tout\s+|vraiment\s+)?d['’]\s*accord|\bd[ée]saccord\b|je\s+conteste"
+        r"|pas\s+(?:du\s+tout\s+)?convaincue?|je\s+ne\s+partage\s+pas|i\s+(?:strongly\s+)?disagree"
+        r"|don['’]?t\s+agree|not\s+convinced|beg\s+to\s+differ|you['’]re\s+wrong"
+        r"|too\s+(?:soft|optimistic|naive|quick)|trop\s+(?:optimiste|naïf|naïve|rapide|gentil)"
+        r"|facile\s+à\s+dire|\btu\s+te\s+trompes|\bvous\s+vous\s+trompez|je\s+nuancerais"
+    ), 4, 8),
+    ("idea", _rx(
+        r"tu\s+devrais|vous\s+devriez|\bsugg[èe]re\b|\bsugg[ée]rer\b|\bsuggest(?!ed)|\bsuggestion"
+        r"|id[ée]e\s+(?:de\s+sujet|pour\s+un)|pourquoi\s+ne\s+pas|un\s+prochain\s+num[ée]ro"
+        r"|ce\s+serait\s+(?:un\s+bon|bien|super|int[ée]ressant)|idea\s+for"
+        r"|you\s+should\s+(?:write|cover|look)|how\s+about\s+(?:an?\s+)?issue"
+        r"|j['’]aimerais\s+(?:bien\s+)?(?:lire|que\s+tu)"
+    ), 3, 6),
+    ("question", _rx(r"\w\W{0,3}\?"), 2, 6),
+    ("story", _rx(
+        r"ça\s+m['’]est\s+arriv|cela\s+m['’]est\s+arriv|quand\s+j['’][ée]tais|je\s+me\s+souviens"
+        r"|i\s+remember|when\s+i\s+was|happened\s+to\s+me"
+    ), 2, 4),
+    ("story", _rx(
+        r"\bchez\s+nous\b|\b(?:mon|ma|notre)\s+(?:entreprise|boîte|entrepôt|[ée]quipe|service)\b"
+        r"|dans\s+(?:mon|ma|notre)\s+(?:boulot|travail)|il\s+y\s+a\s+(?:deux|trois|\d+)\s+ans"
+        r"|j['’]ai\s+(?:v[ée]cu|fait|pass[ée]|travaill[ée]|quitt[ée]|demand[ée])"
+        r"|l['’]an\s+dernier|\bon\s+a\s+(?:fait|test[ée]|essay[ée])|\blast\s+year\b"
+        r"|\b(?:in|at)\s+my\s+(?:company|team|job|work|office)|\bmy\s+(?:team|company)\b"
+        r"|\bwe\s+(?:tried|did|had)\b|ich\s+habe|\bmeine?\b|\bmi\s+(?:empresa|equipo)\b"
+        r"|\bnous\s+avons\b"
+    ), 1, 4),
+)  # fmt: skip
+_QUESTION_START = _rx(
+    r"^\s*(?:est-ce|pourquoi|comment|combien|quel(?:le)?s?\b|pourrais|pourriez|peux-tu"
+    r"|pouvez-vous|sais-tu|savez-vous|why|how|what|where|which|could\s+you|can\s+you"
+    r"|do\s+you|is\s+there|are\s+there|would\s+you)\b"
+)
+_THANKS = _rx(
+    r"\bmerci\b|\bthanks?\b|\bthank\s+you\b|\bbravo\b|\bgracias\b|\bdanke\b|\bgrazie\b"
+    r"|\bsuper\s+(?:num[ée]ro|article|lettre)|\bgreat\s+(?:issue|post|read|piece)"
+    r"|\bj['’]adore\b|\blove(?:d)?\s+(?:it|this)|\bbrilliant\b"
+)
+_SHORT_THANKS_WORDS = 40
+_MAX_INTENT_CHARS = 5_000  # a reader's point is made in the first few paragraphs
+_MIN_STORY_POINTS = 2
+
+
+def triage(
+    mail: ParsedMail, issues: Sequence[Issue] = (), subject_patterns: Sequence[str] = ()
+) -> Triage:
+    """Decide kind, intent and answered issue of one parsed message."""
+    kind, reason = classify(mail)
+    number = find_issue_number(mail, issues, subject_patterns)
+    intent = detect_intent(mail.reply_text or mail.body_text) if kind is ReplyKind.REPLY else ""
+    return Triage(kind=kind, reason=reason, issue_number=number, intent=intent)
+
+
+def classify(mail: ParsedMail) -> tuple[ReplyKind, str]:
+    """(kind, reason): bounce, auto-reply, unsubscribe request, reply, or other."""
+    for check in (_bounce_reason, _auto_reply_reason):
+        found = check(mail)
+        if found:
+            return found
+    text = mail.reply_text.strip()
+    if not text and mail.body_text.strip():
+        return ReplyKind.OTHER, "no words of the reader's own: only quoted history or a signature"
+    if not text:
+        if mail.attachments:
+            names = ", ".join(a.filename or a.content_type for a in mail.attachments[:3])
+            return ReplyKind.OTHER, f"no text to answer: only attachments ({names})"
+        return ReplyKind.OTHER, "no text to answer: the message body is empty"
+    request = _unsubscribe_request(text, mail.subject)
+    if request:
+        return ReplyKind.UNSUBSCRIBE, request
+    return ReplyKind.REPLY, "a reader's message"
+
+
+def _bounce_reason(mail: ParsedMail) -> tuple[ReplyKind, str] | None:
+    ctype = mail.headers.get("content-type", mail.content_type).lower()
+    if mail.content_type == "multipart/report":
+        if "disposition-notification" in ctype:
+            return ReplyKind.AUTO_REPLY, "read receipt (disposition notification)"
+        return ReplyKind.BOUNCE, "delivery status report (multipart/report)"
+    if _BOUNCE_SENDER.match(mail.from_email):
+        return ReplyKind.BOUNCE, f"sent by the mail system ({mail.from_email})"
+    if mail.headers.get("x-failed-recipients"):
+        return ReplyKind.BOUNCE, "X-Failed-Recipients header present"
+    if _BOUNCE_SUBJECT.search(mail.subject) and not _REPLY_PREFIX.match(mail.subject):
+        return ReplyKind.BOUNCE, f"delivery failure subject: {mail.subject!r}"
+    return None
+
+
+def _auto_reply_reason(mail: ParsedMail) -> tuple[ReplyKind, str] | None:
+    headers = mail.headers
+    submitted = headers.get("auto-submitted", "").split(";")[0].strip().lower()
+    if submitted and submitted != "no":
+        return ReplyKind.AUTO_REPLY, f"Auto-Submitted: {submitted}"
+    for name in ("x-autoreply", "x-autorespond", "x-autoresponder"):
+        if headers.get(name):
+            return ReplyKind.AUTO_REPLY, f"{name} header present"
+    precedence = (headers.get("precedence") or headers.get("x-precedence", "")).strip().lower()
+    if precedence in {"auto_reply", "bulk", "junk"}:
+        return ReplyKind.AUTO_REPLY, f"Precedence: {precedence}"
+    if _OOO_SUBJECT.search(mail.subject):
+        if headers.get("x-auto-response-suppress"):
+            return ReplyKind.AUTO_REPLY, "out-of-office subject with X-Auto-Response-Suppress"
+        return ReplyKind.AUTO_REPLY, f"out-of-office subject: {mail.subject!r}"
+    return None
+
+
+def _unsubscribe_request(text: str, subject: str) -> str:
+    """A short message dominated by a request to leave the list, or ""."""
+    words = len(text.split())
+    if words > _MAX_UNSUBSCRIBE_WORDS or _UNSUB_NOT.search(text):
+        return ""
+    found = _UNSUB_REQUEST.search(text)
+    if found:
+        return f"asks to leave the list ({found.group(0).strip()!r})"
+    found = _UNSUB_ANY.search(text)
+    if found and words <= _BARE_REQUEST_WORDS:
+        return f"asks to leave the list ({found.group(0).strip()!r})"
+    if _UNSUB_ANY.search(subject) and words <= _BARE_REQUEST_WORDS:
+        return f"asks to leave the list (subject {subject!r})"
+    return ""
+
+
+def detect_intent(text: str) -> str:
+    """thanks / question / disagreement / idea / story / correction / other."""
+    text = text[:_MAX_INTENT_CHARS].strip()
+    if not text:
+        return "other"
+    scores: dict[str, int] = {}
+    for name, pattern, points, cap in _INTENT_SIGNALS:
+        scores[name] = scores.get(name, 0) + min(len(pattern.findall(text)) * points, cap)
+    if not scores["question"] and _QUESTION_START.search(text):
+        scores["question"] = 1
+    if scores["story"] < _MIN_STORY_POINTS:
+        scores["story"] = 0
+    best = max(scores, key=scores.__getitem__)  # the first of equals wins
+    if scores[best] > 0:
+        return best
+    thanks = _THANKS.search(text)
+    if thanks and (len(text.split()) <= _SHORT_THANKS_WORDS or thanks.start() < 80):
+        return "thanks"
+    return "other"
+
+
+# ---- which issue ------------------------------------------------------------------------
+
+
+def find_issue_number(
+    mail: ParsedMail, issues: Sequence[Issue] = (), subject_patterns: Sequence[str] = ()
+) -> int | None:
+    """The issue answered: by Message-ID, then subject pattern, then quoted-text overlap."""
+    by_id = {i.message_id.strip(): i for i in issues if i.message_id and i.number is not None}
+    for ref in (mail.in_reply_to, *reversed(mail.references)):
+        issue = by_id.get(ref.strip())
+        if issue is not None:
+            return issue.number
+    number = _number_from_subject(mail.subject, subject_patterns or DEFAULT_SUBJECT_PATTERNS)
+    if number is not None:
+        return number
+    return _number_from_quotes(mail.quoted_text, issues)
+
+
+def _number_from_subject(subject: str, patterns: Sequence[str]) -> int | None:
+    for pattern in patterns:
+        try:
+            found = re.search(pattern, subject, re.IGNORECASE)
+        except re.error:
+            continue
+        if found and "number" in found.groupdict() and (found.group("number") or "").isdigit():
+            return int(found.group("number"))
+    return None
+
+
+_SHINGLE = 5
+_MIN_SHARED = 3  # shingles shared with the quote before an issue counts at all
+_MIN_SHARE = 0.2  # part of the quote's shingles found in the issue
+
+
+def _number_from_quotes(quoted: str, issues: Sequence[Issue]) -> int | None:
+    quote = _shingles(quoted)
+    if len(quote) < _MIN_SHARED:
+        return None
+    scored = []
+    for issue in issues:
+        if issue.number is None:
+            continue
+        shared = len(quote & _issue_shingles(issue.text))
+        scored.append((shared, issue.number))
+    scored.sort(reverse=True)
+    if not scored:
+        return None
+    best, number = scored[0]
+    runner_up = scored[1][0] if len(scored) > 1 else 0
+    if best >= _MIN_SHARED and best / len(quote) >= _MIN_SHARE and best >= 2 * runner_up:
+        return number
+    return None
+
+
+@functools.lru_cache(maxsize=2048)
+def _issue_shingles(text: str) -> frozenset[tuple[str, ...]]:
+    return frozenset(_shingles(text))
+
+
+def _shingles(text: str) -> set[tuple[str, ...]]:
+    plain = unicodedata.normalize("NFKC", text[:100_000]).lower()
+    plain = re.sub(r"^[ \t]*>[> \t]*", "", plain, flags=re.MULTILINE)
+    words = re.findall(r"\w+", plain)
+    return {tuple(words[k : k + _SHINGLE]) for k in range(len(words) - _SHINGLE + 1)}
