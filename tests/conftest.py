@@ -7,7 +7,11 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["tests.fixtures_dovecot", "tests.fixtures_chroma"]
+pytest_plugins = [
+    "tests.fixtures_dovecot",
+    "tests.fixtures_chroma",
+    "tests.fixtures_demo",
+]
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("INBOX_AGENT_SHARED", ROOT.parent / "shared"))

@@ -10,21 +10,10 @@ import json
 import re
 from pathlib import Path
 
-import pytest
-
 from inbox_agent import pipeline, queries, store
-from inbox_agent.demo import demo_config
 
 ROOT = Path(__file__).resolve().parent.parent
 EXPECTED = [json.loads(line) for line in (ROOT / "examples/replies.jsonl").open(encoding="utf-8")]
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    config = demo_config(tmp_path_factory.mktemp("demo"))
-    pipeline.import_archive(config)
-    first = pipeline.run_once(config)
-    return config, first
 
 
 def test_every_sample_message_is_read_once(demo):
