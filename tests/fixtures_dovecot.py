@@ -1,0 +1,384 @@
+"""A real Dovecot IMAP server for tests and benchmarks, plus a proxy that cuts connections.
+
+`start_dovecot()` and `FlakyProxy` are plain code (bench/pull.py uses them too); the pytest
+fixtures `dovecot` (session), `imap_user` (a fresh, empty account per test) and `flaky_proxy`
+wrap them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import require
+
+HOST = "127.0.0.1"
+MAIL_UID = 65534  # "nobody": Dovecot refuses uid 0
+START_TIMEOUT = 10.0
+STOP_TIMEOUT = 5.0
+
+CONFIG = """\
+base_dir = {root}/run
+state_dir = {root}/state
+log_path = {root}/dovecot.log
+listen = {host}
+protocols = imap
+default_login_user = dovenull
+default_internal_user = dovecot
+first_valid_uid = 1
+ssl = yes
+ssl_cert = <{root}/cert.pem
+ssl_key = <{root}/key.pem
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+mail_location = maildir:~/Maildir
+mail_fsync = never
+passdb {{
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u {root}/users/%u
+}}
+userdb {{
+  driver = passwd-file
+  args = username_format=%u {root}/users/%u
+}}
+service imap-login {{
+  inet_listener imap {{
+    address = {host}
+    port = {plain_port}
+  }}
+  inet_listener imaps {{
+    address = {host}
+    port = {tls_port}
+    ssl = yes
+  }}
+}}
+namespace inbox {{
+  inbox = yes
+  mailbox Drafts {{
+    special_use = \\Drafts
+    auto = subscribe
+  }}
+  mailbox Sent {{
+    special_use = \\Sent
+    auto = subscribe
+  }}
+}}
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def _self_signed_cert(root: Path) -> None:
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+         "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+         "-keyout", str(root / "key.pem"), "-out", str(root / "cert.pem")],
+        check=True, capture_output=True, timeout=60,
+    )  # fmt: skip
+
+
+def _wait_for_greeting(port: int, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            break
+        with contextlib.suppress(OSError), socket.create_connection((HOST, port), 1) as sock:
+            if sock.recv(200).startswith(b"* OK"):
+                return
+        time.sleep(0.05)
+    process.kill()
+    text = log.read_text(errors="replace")[-2000:] if log.exists() else ""
+    raise RuntimeError(f"Dovecot did not answer on {HOST}:{port}: {text}")
+
+
+@dataclass
+class ImapUser:
+    """One account on the test server."""
+
+    server: DovecotServer
+    username: str
+    password: str
+    home: Path
+
+    @property
+    def host(self) -> str:
+        return self.server.host
+
+    @property
+    def plain_port(self) -> int:
+        return self.server.plain_port
+
+    @property
+    def tls_port(self) -> int:
+        return self.server.tls_port
+
+    @property
+    def ca_file(self) -> str:
+        return self.server.ca_file
+
+    def client(self):
+        """A logged-in imapclient.IMAPClient on the plain port (close it with logout())."""
+        from imapclient import IMAPClient
+
+        client = IMAPClient(self.host, self.plain_port, ssl=False, timeout=30)
+        client.login(self.username, self.password)
+        client.normalise_times = False
+        return client
+
+    def append(self, folder: str, raw: bytes, flags: Sequence[str] = ()) -> None:
+        client = self.client()
+        try:
+            client.append(folder, raw, flags=tuple(flags))
+        finally:
+            client.logout()
+
+    def append_many(self, folder: str, raws: Sequence[bytes], chunk: int = 200) -> None:
+        """Append with MULTIAPPEND, `chunk` messages per command."""
+        client = self.client()
+        try:
+            for start in range(0, len(raws), chunk):
+                client.multiappend(folder, raws[start : start + chunk])
+        finally:
+            client.logout()
+
+    def settings(self, **overrides):
+        """ImapSettings for this account on the plain port; override any field."""
+        from inbox_agent.config import ImapSettings
+
+        base = ImapSettings(
+            host=self.host,
+            port=self.plain_port,
+            security="plain",
+            username=self.username,
+            timeout=10.0,
+        )
+        return replace(base, **overrides)
+
+
+@dataclass
+class DovecotServer:
+    root: Path
+    plain_port: int
+    tls_port: int
+    process: subprocess.Popen
+    host: str = HOST
+    _count: Iterator[int] = field(default_factory=itertools.count)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def ca_file(self) -> str:
+        return str(self.root / "cert.pem")
+
+    def add_user(self, prefix: str = "reader") -> ImapUser:
+        """A new account with an empty mailbox, in a passwd-file of its own (users/<name>)."""
+        with self._lock:
+            name = f"{prefix}{next(self._count)}-{secrets.token_hex(3)}@example.org"
+            password = secrets.token_urlsafe(12)
+            home = self.root / "home" / name
+            home.mkdir(parents=True)
+            os.chown(home, MAIL_UID, MAIL_UID)
+            line = f"{name}:{{PLAIN}}{password}:{MAIL_UID}:{MAIL_UID}::{home}\n"
+            (self.root / "users" / name).write_text(line)
+        return ImapUser(self, name, password, home)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(STOP_TIMEOUT)
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+def start_dovecot() -> DovecotServer:
+    """Start Dovecot in the foreground on free ports of 127.0.0.1; call stop() when done."""
+    root = Path(tempfile.mkdtemp(prefix="inbox-agent-dovecot-", dir="/tmp"))
+    root.chmod(0o755)
+    (root / "home").mkdir(mode=0o755)
+    (root / "users").mkdir(mode=0o755)
+    _self_signed_cert(root)
+    plain_port, tls_port = free_port(), free_port()
+    conf = root / "dovecot.conf"
+    conf.write_text(CONFIG.format(root=root, host=HOST, plain_port=plain_port, tls_port=tls_port))
+    process = subprocess.Popen(
+        ["dovecot", "-F", "-c", str(conf)],
+        stdout=subprocess.DEVNULL,
+        stderr=open(root / "stderr.log", "wb"),  # noqa: SIM115 - lives as long as the server
+    )
+    server = DovecotServer(root, plain_port, tls_port, process)
+    try:
+        _wait_for_greeting(plain_port, process, root / "dovecot.log")
+    except BaseException:
+        server.stop()
+        raise
+    return server
+
+
+REPLY_WORDS = (
+    "thanks for the issue about slow mornings I tried the notebook idea and it stuck "
+    "but the part on batching email felt rushed could you say more about how you "
+    "decide what waits until Friday my team argues about this every week"
+)
+
+
+def sample_reply(n: int, body_bytes: int = 1200, issue: int = 42) -> bytes:
+    """A realistic plain-text reader reply of about `body_bytes` bytes (deterministic)."""
+    words = REPLY_WORDS.split()
+    body: list[str] = []
+    length = 0
+    while length < body_bytes:
+        k = len(body)
+        body.append(words[(n * 13 + k * 5 + k * k) % len(words)])
+        length += len(body[-1]) + 1
+    text = "\r\n".join(" ".join(body[k : k + 12]) for k in range(0, len(body), 12))
+    return (
+        f"From: Reader {n} <reader{n}@example.net>\r\n"
+        f"To: Author <author@example.org>\r\n"
+        f"Subject: Re: Issue #{issue}: slow mornings\r\n"
+        f"Date: Mon, 2 Oct 2023 09:{n % 60:02d}:00 +0200\r\n"
+        f"Message-ID: <reply-{n}@example.net>\r\n"
+        f"In-Reply-To: <issue-{issue}@example.org>\r\n"
+        "MIME-Version: 1.0\r\n"
+        "Content-Type: text/plain; charset=utf-8\r\n"
+        f"\r\nHi,\r\n\r\n{text}\r\n\r\nReader {n}\r\n"
+    ).encode()
+
+
+class FlakyProxy:
+    """A TCP proxy on 127.0.0.1 that can cut connections after N bytes from the server.
+
+    `cut_after = N` cuts every new connection once the server sent N bytes through it;
+    `cuts_left` (when not None) limits how many connections are cut; with `stall = True` a
+    "cut" connection goes silent but stays open instead (the client must time out).
+    `kill()` closes every connection and stops listening, as if the server were gone.
+    """
+
+    def __init__(self, target_port: int, host: str = HOST) -> None:
+        self.target = (host, target_port)
+        self.cut_after: int | None = None
+        self.cuts_left: int | None = None
+        self.connections = 0
+        self.cuts = 0
+        self.bytes_from_server = 0
+        self.stall = False
+        self._sockets: list[socket.socket] = []
+        self._threads: list[threading.Thread] = []
+        self._lock = threading.Lock()
+        self._listener = socket.create_server((host, 0))
+        self._listener.settimeout(0.2)
+        self.port = self._listener.getsockname()[1]
+        self._running = True
+        self._spawn(self._accept)
+
+    def _spawn(self, target, *args) -> None:
+        thread = threading.Thread(target=target, args=args, daemon=True)
+        with self._lock:
+            self._threads.append(thread)
+        thread.start()
+
+    def _accept(self) -> None:
+        while self._running:
+            try:
+                downstream, _ = self._listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            upstream = socket.create_connection(self.target, timeout=5)
+            upstream.settimeout(None)
+            with self._lock:
+                self.connections += 1
+                self._sockets += [downstream, upstream]
+                limit = self.cut_after if self.cuts_left is None or self.cuts_left > 0 else None
+                if limit is not None and self.cuts_left is not None:
+                    self.cuts_left -= 1
+            self._spawn(self._pump, downstream, upstream, None, False)
+            self._spawn(self._pump, upstream, downstream, limit, True)
+
+    def _pump(
+        self, source: socket.socket, sink: socket.socket, limit: int | None, from_server: bool
+    ) -> None:
+        sent = 0
+        try:
+            while data := source.recv(65536):
+                if limit is not None and sent + len(data) >= limit:
+                    data = data[: limit - sent]
+                if from_server:
+                    with self._lock:
+                        self.bytes_from_server += len(data)
+                sink.sendall(data)
+                sent += len(data)
+                if limit is not None and sent >= limit:
+                    with self._lock:
+                        self.cuts += 1
+                    while self.stall and self._running:
+                        time.sleep(0.05)
+                    break
+        except OSError:
+            pass
+        for sock in (source, sink):
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+            sock.close()
+
+    def kill(self) -> None:
+        """Stop listening and cut every open connection (the server is gone)."""
+        self._running = False
+        self._listener.close()
+        with self._lock:
+            sockets = list(self._sockets)
+        for sock in sockets:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+            sock.close()
+
+    def stop(self) -> None:
+        self.kill()
+        with self._lock:
+            threads = list(self._threads)
+        for thread in threads:
+            thread.join(timeout=2)
+
+
+@pytest.fixture(scope="session")
+def dovecot() -> Iterator[DovecotServer]:
+    """A Dovecot server for the whole session (skipped locally, failing under CI, if absent)."""
+    require(shutil.which("dovecot") is not None, "dovecot is not installed (dovecot-imapd)")
+    require(shutil.which("openssl") is not None, "openssl is not installed")
+    server = start_dovecot()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def imap_user(dovecot: DovecotServer) -> ImapUser:
+    """A fresh account with an empty INBOX, Drafts and Sent."""
+    return dovecot.add_user()
+
+
+@pytest.fixture
+def flaky_proxy(imap_user: ImapUser) -> Iterator[FlakyProxy]:
+    """A FlakyProxy in front of the plain IMAP port; point settings(port=proxy.port) at it."""
+    proxy = FlakyProxy(imap_user.plain_port)
+    yield proxy
+    proxy.stop()
