@@ -83,10 +83,12 @@ def main(ctx: click.Context, config_path: str | None, verbose: int) -> None:
 
 @main.command()
 @click.option("-q", "--quiet", is_flag=True, help="No progress output.")
+@click.option("--wait", "wait", type=click.FloatRange(min=0), default=0, show_default=True,
+              metavar="SECONDS", help="Wait this long for another running inbox-agent.")
 @click.pass_context
-def run(ctx: click.Context, quiet: bool) -> None:
+def run(ctx: click.Context, quiet: bool, wait: float) -> None:
     """One pass: pull new mail, triage it, draft the replies."""
-    report = pipeline.run_once(config_of(ctx), progress=Progress(quiet))
+    report = pipeline.run_once(config_of(ctx), progress=Progress(quiet), lock_wait=wait)
     click.echo(report.summary())
     for error in report.errors[:10]:
         click.echo(f"  ! {error}", err=True)
@@ -153,9 +155,11 @@ def format_draft(d: dict) -> str:
 @click.argument("draft_id", type=int)
 @click.pass_context
 def drafts_approve(ctx: click.Context, draft_id: int) -> None:
-    """Mark a draft approved."""
-    queries.set_status(config_of(ctx), draft_id, DraftStatus.APPROVED)
-    click.echo(f"Draft {draft_id} approved.")
+    """Approve a draft: the threaded reply goes to your Drafts folder (or SMTP)."""
+    from inbox_agent import review
+
+    done = review.approve(config_of(ctx), draft_id)
+    click.echo(f"Draft {draft_id} approved: {done.destination}.")
 
 
 @drafts.command("skip")
@@ -163,8 +167,37 @@ def drafts_approve(ctx: click.Context, draft_id: int) -> None:
 @click.pass_context
 def drafts_skip(ctx: click.Context, draft_id: int) -> None:
     """Skip a draft: no answer for this reply."""
-    queries.set_status(config_of(ctx), draft_id, DraftStatus.SKIPPED)
+    from inbox_agent import review
+
+    review.skip(config_of(ctx), draft_id)
     click.echo(f"Draft {draft_id} skipped.")
+
+
+@drafts.command("edit")
+@click.argument("draft_id", type=int)
+@click.pass_context
+def drafts_edit(ctx: click.Context, draft_id: int) -> None:
+    """Edit a draft in $EDITOR; approve it afterwards with `drafts approve ID`."""
+    from inbox_agent import review
+
+    config = config_of(ctx)
+    current = queries.get_draft(config, draft_id)["draft_text"]
+    edited = click.edit(current, extension=".txt", require_save=True)
+    if edited is None or edited == current:
+        click.echo(f"Draft {draft_id} unchanged.")
+        return
+    review.save_edit(config, draft_id, edited)
+    click.echo(f"Draft {draft_id} saved; approve it with `inbox-agent drafts approve {draft_id}`.")
+
+
+@drafts.command("regenerate")
+@click.argument("draft_id", type=int)
+@click.option("--say", "instruction", required=True,
+              help='What to change, e.g. "plus court", "tutoie-le", "mentionne le numéro 41".')
+@click.pass_context
+def drafts_regenerate(ctx: click.Context, draft_id: int, instruction: str) -> None:
+    """Draft again following an instruction; approved drafts are left alone."""
+    click.echo(format_draft(pipeline.regenerate_draft(config_of(ctx), draft_id, instruction)))
 
 
 @main.command("other")
@@ -273,16 +306,43 @@ def parse_cmd(ctx: click.Context, files: tuple[str, ...], as_json: bool) -> None
 @click.option("--json", "as_json", is_flag=True, help="JSON output.")
 @click.pass_context
 def status(ctx: click.Context, as_json: bool) -> None:
-    """Recent runs and the draft counts."""
+    """Recent runs, the draft counts and the next scheduled passes."""
+    from inbox_agent.worker import schedule_status
+
     info = queries.status(config_of(ctx))
+    info.update(schedule_status(config_of(ctx)))
     if as_json:
         click.echo(json.dumps(info, ensure_ascii=False, indent=2))
         return
     counts = ", ".join(f"{n} {s}" for s, n in info["drafts"].items()) or "none"
     click.echo(f"Drafts: {counts}")
     for run in info["runs"]:
-        click.echo(f"Run {run['id']} {run['started_at']} -> {run['ended_at'] or 'running'} "
-                   f"{run['status']}: {run['counts']}")
+        state = run["status"]
+        if state == "running" and not info["running"]:
+            state = "interrupted"  # its process died; the next pass resumes the work
+        click.echo(f"Run {run['id']} {run.get('kind', 'run')} {run['started_at']} -> "
+                   f"{run['ended_at'] or '-'} {state}: {run['counts']}")
+    if info["running"]:
+        click.echo(f"Running now: pid {info['running'].get('pid')} "
+                   f"(`{info['running'].get('command', '')}`)")
+    click.echo("Next passes: " + ", ".join(info["next_runs"]))
+    click.echo("Next archive re-import: " + ", ".join(info["next_reindex"]))
+
+
+@main.command("worker")
+@click.option("--now", "run_now", is_flag=True, help="Run one pass at start, then follow the "
+              "schedule.")
+@click.pass_context
+def worker_cmd(ctx: click.Context, run_now: bool) -> None:
+    """Run passes on the [schedule] of the config until stopped (SIGTERM or Ctrl-C).
+
+    Missed passes (machine off) run once at start; a stop lets the current message finish.
+    """
+    from inbox_agent.worker import serve
+
+    if logging.getLogger().getEffectiveLevel() > logging.INFO:
+        logging.getLogger("inbox_agent").setLevel(logging.INFO)  # one line per pass
+    serve(config_of(ctx), run_now=run_now)
 
 
 @main.group("eval")
@@ -309,6 +369,79 @@ def eval_retrieval(posts: str, queries: str, method: str, as_json: bool) -> None
         return
     click.echo(" ".join(f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}"
                         for k, v in result.items()))
+
+
+@main.command("topics")
+@click.option("--since", metavar="DATE", help="Only replies from this date on (YYYY-MM-DD).")
+@click.option("--format", "fmt", type=click.Choice(["md", "csv", "json"]), default="md",
+              show_default=True, help="Output format.")
+@click.pass_context
+def topics_cmd(ctx: click.Context, since: str | None, fmt: str) -> None:
+    """Topics your readers raise, ranked as ideas for future issues (most asked, least
+    covered by the archive first), with the quotes they allowed."""
+    from inbox_agent import insights_use
+
+    result = insights_use.topics_report(config_of(ctx), since)
+    if fmt == "json":
+        click.echo(json.dumps(insights_use.topics_json(result), ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        click.echo(insights_use.topics_csv(result), nl=False)
+    else:
+        click.echo(insights_use.topics_markdown(result), nl=False)
+
+
+@main.group("tags")
+def tags_group() -> None:
+    """Tags of a reply: intents and topics."""
+
+
+@tags_group.command("show")
+@click.argument("reply_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+@click.pass_context
+def tags_show(ctx: click.Context, reply_id: int, as_json: bool) -> None:
+    """The tags of reply REPLY_ID and whether it may be quoted."""
+    from inbox_agent import insights_use
+
+    info = insights_use.reply_tags(config_of(ctx), reply_id)
+    if as_json:
+        click.echo(json.dumps(info, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"Reply {reply_id}{' (edited)' if info['edited'] else ''}")
+    click.echo(f"  intents: {', '.join(info['intents']) or '-'}")
+    click.echo(f"  topics:  {', '.join(info['topics']) or '-'}")
+    click.echo(f"  quote:   {info['quote'].replace('_', '-')}")
+
+
+@tags_group.command("set")
+@click.argument("reply_id", type=int)
+@click.option("--add", "add", multiple=True, metavar="TAG", help="Tag to add (repeatable).")
+@click.option("--remove", "remove", multiple=True, metavar="TAG",
+              help="Tag to remove (repeatable).")
+@click.pass_context
+def tags_set(ctx: click.Context, reply_id: int, add: tuple[str, ...],
+             remove: tuple[str, ...]) -> None:
+    """Add or remove tags of reply REPLY_ID (an intent name such as `question` is an intent,
+    anything else a topic); your tags are never overwritten."""
+    from inbox_agent import insights_use
+
+    if not add and not remove:
+        raise click.UsageError("give --add TAG or --remove TAG")
+    info = insights_use.set_tags(config_of(ctx), reply_id, list(add), list(remove))
+    click.echo(f"Reply {reply_id}: intents {', '.join(info['intents']) or '-'}; "
+               f"topics {', '.join(info['topics']) or '-'}")
+
+
+@main.command("quote")
+@click.argument("reply_id", type=int)
+@click.argument("permission", type=click.Choice(["with-name", "anonymous", "no"]))
+@click.pass_context
+def quote_cmd(ctx: click.Context, reply_id: int, permission: str) -> None:
+    """Whether insights may quote reply REPLY_ID: with the reader's name, anonymously, or no."""
+    from inbox_agent import insights_use
+
+    insights_use.set_quote(config_of(ctx), reply_id, permission)
+    click.echo(f"Reply {reply_id}: quote {permission}.")
 
 
 @main.command()
@@ -347,7 +480,20 @@ def demo(ctx: click.Context, home: str | None, serve: bool) -> None:
     click.echo(f"\nSet apart: {len(queries.set_apart(config))} messages "
                f"(`inbox-agent --config {folder / 'config.toml'} other`).")
     if serve:
-        click.echo("The review page comes with `inbox-agent serve`; drafts are listed above.")
+        from inbox_agent.web import serve as serve_page
+
+        serve_page(config, echo=click.echo)
+
+
+@main.command("serve")
+@click.option("--host", help="Address to listen on (default: web.host, 127.0.0.1).")
+@click.option("--port", type=int, help="Port (default: web.port).")
+@click.pass_context
+def serve_cmd(ctx: click.Context, host: str | None, port: int | None) -> None:
+    """Serve the review page (only on this machine unless --host says otherwise)."""
+    from inbox_agent.web import serve as serve_page
+
+    serve_page(config_of(ctx), host, port, echo=click.echo)
 
 
 if __name__ == "__main__":  # pragma: no cover

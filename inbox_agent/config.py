@@ -38,6 +38,8 @@ class AuthorSettings:
     default_language: str = "fr"
     register: str = "vous"
     tone: str = "chaleureux, direct"
+    style: str = ""
+    sign_off: str = ""
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,8 @@ class DraftSettings:
     max_issues: int = 3
     min_words: int = 30
     max_words: int = 300
+    style_examples: int = 2
+    history: int = 3
 
 
 @dataclass(frozen=True)
@@ -106,6 +110,7 @@ class LlmSettings:
     temperature: float = 0.3
     timeout: float = 60.0
     max_retries: int = 2
+    structured_output: bool = True
 
 
 @dataclass(frozen=True)
@@ -126,6 +131,18 @@ class WebSettings:
 
 
 @dataclass(frozen=True)
+class SendSettings:
+    mode: str = "drafts"
+    smtp_host: str = ""
+    smtp_port: int = 465
+    smtp_security: str = "tls"
+    smtp_username: str = ""
+    smtp_password_env: str = "SMTP_PASSWORD"
+    sent_folder: str = ""
+    quote_original: bool = True
+
+
+@dataclass(frozen=True)
 class Config:
     newsletter: NewsletterSettings = field(default_factory=NewsletterSettings)
     author: AuthorSettings = field(default_factory=AuthorSettings)
@@ -138,6 +155,7 @@ class Config:
     llm: LlmSettings = field(default_factory=LlmSettings)
     schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
     web: WebSettings = field(default_factory=WebSettings)
+    send: SendSettings = field(default_factory=SendSettings)
     path: Path = Path("config.toml")  # the file this came from
     home: Path = Path(".")  # where data lives (state, vectorstore, drafts)
 
@@ -150,6 +168,8 @@ CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
     ("imap", "post_action"): ("none", "keyword", "move"),
     ("archive", "kind"): ("markdown", "substack", "rss", "imap"),
     ("author", "register"): ("tu", "vous"),
+    ("send", "mode"): ("drafts", "smtp"),
+    ("send", "smtp_security"): ("tls", "starttls"),
 }
 # Paths read as input resolve against the config file's folder; data paths against home.
 INPUT_PATHS = {("source", "path"), ("archive", "path")}

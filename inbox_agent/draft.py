@@ -33,6 +33,7 @@ FR_MONTHS = (
     "décembre",
 )
 TU_WORDS = re.compile(r"\b(tu|te|t'|toi|ton|ta|tes|t’)\b", re.IGNORECASE)
+FAMILIAR = re.compile(r"^\s*(salut|coucou)\b|\b(a\+|à\+|bises|biz)\s*$", re.IGNORECASE)
 VOUS_WORDS = re.compile(r"\b(vous|votre|vos)\b", re.IGNORECASE)
 STOP_WORDS = (
     "le la les un une des de du et à au aux en dans pour par sur avec que qui quoi est sont "
@@ -56,11 +57,16 @@ class DraftRequest:
     evidence: Sequence[Evidence] = ()
     tags: dict[str, tuple[str, ...]] = field(default_factory=dict)  # issue key -> tags
     register: str = ""  # tu / vous, detected when empty
+    issue_languages: dict[str, str] = field(default_factory=dict)  # issue key -> language
+    short: bool = False  # fewest issues, no quoted sentence
+    quote_reader: bool = True  # False when the reader's words must not be echoed
 
 
 def detect_register(text: str, default: str = "vous") -> str:
     """'tu' or 'vous' as the reader used it, else the default."""
     tu, vous = len(TU_WORDS.findall(text)), len(VOUS_WORDS.findall(text))
+    if FAMILIAR.search(text.strip()):
+        tu += 2  # "Salut", "A+": a reader who writes this way expects tu
     if tu > vous:
         return "tu"
     if vous > tu:
@@ -75,22 +81,64 @@ def words(text: str) -> set[str]:
 
 
 def sentences(text: str) -> list[str]:
-    parts = re.split(r"(?<=[.!?…])\s+|\n+", text)
+    """Sentences of a text whose lines may be hard-wrapped; list items and headings stand alone."""
+    text = re.sub(r"\n(?=\s*(?:[-*•]|\d+[.)]|#)\s)", "\n\n", text)
+    text = re.sub(r"(?<=\S)[ \t]+-[ \t]+(?=\w)", "\n\n", text)  # inline "; - item" lists
+    text = re.sub(r"(?<!\n)\n(?!\n)", " ", text)
+    parts = re.split(r"(?<=[.!?…])\s+(?=[^a-zà-ÿ])|\n{2,}", text)
     return [p.strip(" -*#>\t") for p in parts if len(p.strip()) > 2]
 
 
+WEAK = re.compile(
+    r"prochain numéro|next issue|abonn|subscribe|^(je|i) (vous|you) (raconte|tell)|"
+    r"répondez|écrivez-moi|dites-moi|racontez-moi|hit reply|reply to this|write to me",
+    re.IGNORECASE,
+)
+
+
+ANAPHORA = re.compile(
+    r"(ils?|elles?|ce|cela|ça|celui|celle|ceux|they|it|its|their|this|these|those|he|she)\b",
+    re.IGNORECASE,
+)
+
+
+def sentence_quality(sentence: str) -> float:
+    """Below 1 for sentences that read badly out of context (questions, teasers, fragments)."""
+    factor = 1.0
+    if WEAK.search(sentence):
+        factor *= 0.3
+    if sentence.endswith("?"):
+        factor *= 0.6
+    if not sentence[:1].isupper() and not sentence[:1].isdigit() or sentence[-1:] in ",;:":
+        factor *= 0.4  # a fragment of a list or of a longer sentence
+    if sentence.count("«") != sentence.count("»") or sentence.count('"') % 2:
+        factor *= 0.5
+    if ANAPHORA.match(sentence):
+        factor *= 0.5
+    return factor
+
+
 def best_sentence(passages: Sequence[str], reader_text: str, limit: int = 220) -> str:
-    """The passage sentence sharing the most words with the reader's message."""
+    """The passage sentence sharing the most words with the reader's message, or "".
+
+    A sentence is quoted only when it reads well out of context and shares at least two
+    words with the reader; without reader words, the best-reading sentence.
+    """
     reader = words(reader_text)
     best, best_score = "", 0.0
     for passage in passages:
         for sentence in sentences(passage):
+            quality = sentence_quality(sentence)
+            if quality < 0.5:
+                continue  # reads badly out of context, whatever it shares with the reader
             overlap = len(words(sentence) & reader)
-            score = overlap / (1 + len(sentence) / 400)
-            if len(sentence) >= 30 and score > best_score:
+            score = overlap / (1 + len(sentence) / 400) * quality
+            if len(sentence) >= 30 and overlap >= 2 and score > best_score:
                 best, best_score = sentence, score
-    if not best and passages:
-        candidates = [s for p in passages for s in sentences(p) if len(s) >= 30]
+    if not best and passages and not reader:
+        candidates = [s for p in passages for s in sentences(p)
+                      if len(s) >= 30 and sentence_quality(s) >= 0.5]
+        candidates.sort(key=sentence_quality, reverse=True)
         best = candidates[0] if candidates else ""
     return shorten(best, limit)
 
@@ -162,24 +210,23 @@ def grounded_draft(
     if request.language and request.language not in DRAFT_LANGUAGES:
         flags.append(f"reader wrote in '{request.language}': English draft, translate it")
     register = request.register or detect_register(request.reply_text, default_register)
-    cited = choose_issues(request.evidence, max_issues)
-    issues = [
-        {
-            "title": e.title,
-            "date": human_date(e.date, language),
-            "url": e.url,
-            "sentence": best_sentence(e.passages, request.reply_text),
-            "answered": e.answered,
-        }
-        for e in cited
-    ]
+    if request.short or request.intent in ("correction", "thanks"):
+        max_issues = 1
+    answered = [e for e in request.evidence if e.answered]
+    if request.intent in ("correction", "thanks") and answered:
+        cited = answered[:1]  # the issue they thank for or correct, no reading list
+    else:
+        cited = choose_issues(request.evidence, max_issues)
+    # Issues the reader can read come first; the order is otherwise kept.
+    cited.sort(key=lambda e: request.issue_languages.get(e.issue_key, language) != language)
+    issues = [issue_view(e, request, language) for e in cited]
     text = render(
         f"grounded_{language}.j2",
         first_name=request.first_name,
         register=register,
         intent=request.intent or "other",
         topic=pick_topic(request),
-        point=salient_point(request.reply_text, request.intent),
+        point=salient_point(request.reply_text, request.intent) if request.quote_reader else "",
         issues=issues,
         signature=signature.strip(),
     )
@@ -187,6 +234,34 @@ def grounded_draft(
     if language == "fr":
         text = fr_typography(text)
     return Draft(text=text, language=language, cited=list(cited), flags=flags, drafter="grounded")
+
+
+LANGUAGE_NAMES = {
+    "fr": {"en": "en anglais", "fr": "en français"},
+    "en": {"fr": "in French", "en": "in English"},
+}
+
+
+def issue_view(item: Evidence, request: DraftRequest, language: str) -> dict:
+    """What the template shows of one cited issue, in the draft's language.
+
+    A passage in another language than the draft is not quoted; the issue is
+    marked as written in that language instead.
+    """
+    issue_language = request.issue_languages.get(item.issue_key, "")
+    foreign = bool(issue_language) and issue_language != language
+    quiet = request.short or foreign or request.intent == "thanks"
+    sentence = "" if quiet else best_sentence(item.passages, request.reply_text)
+    if language == "en":
+        sentence = sentence.replace('"', "'")
+    return {
+        "title": item.title,
+        "date": human_date(item.date, language),
+        "url": item.url,
+        "sentence": sentence,
+        "answered": item.answered,
+        "other_language": LANGUAGE_NAMES[language].get(issue_language, "") if foreign else "",
+    }
 
 
 def tidy(text: str) -> str:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 
-class ReplyKind(str, enum.Enum):
+class ReplyKind(enum.StrEnum):
     """What a received message is, as far as drafting is concerned."""
 
     REPLY = "reply"
@@ -17,7 +17,7 @@ class ReplyKind(str, enum.Enum):
     OTHER = "other"
 
 
-class DraftStatus(str, enum.Enum):
+class DraftStatus(enum.StrEnum):
     PENDING = "pending"
     APPROVED = "approved"
     SKIPPED = "skipped"

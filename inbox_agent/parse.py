@@ -6,12 +6,12 @@ truncated bodies) are recorded as readable strings in ``ParsedMail.defects``.
 
 from __future__ import annotations
 
+import binascii
 import codecs
 import email.utils
 import re
 from datetime import UTC, datetime
 from email import policy
-from email.header import decode_header
 from email.message import Message
 from email.parser import BytesParser
 from pathlib import Path
@@ -67,8 +67,8 @@ def parse_message(raw: bytes) -> ParsedMail:
     if not raw.strip():
         raise ParseError("the message is empty: there is nothing to parse")
     defects: list[str] = []
-    try:
-        msg = BytesParser(policy=policy.default).parsebytes(raw)
+    try:  # compat32 keeps header values as plain text: they are decoded here, once
+        msg = BytesParser(policy=policy.compat32).parsebytes(raw)
     except Exception as err:  # noqa: BLE001 - the stdlib parser is not supposed to raise
         defects.append(f"MIME structure unreadable ({type(err).__name__}), read as plain text")
         msg = BytesParser(policy=policy.compat32).parsebytes(raw, headersonly=True)
@@ -77,15 +77,15 @@ def parse_message(raw: bytes) -> ParsedMail:
 
 def _build(msg: Message, defects: list[str]) -> ParsedMail:
     get = _HeaderReader(msg, defects)
-    from_name, from_email = _address(get("from"))
-    _, reply_to = _address(get("reply-to"))
+    from_name, from_email = get.address("from")
+    _, reply_to = get.address("reply-to")
     body = _Body(defects)
     body.collect(msg)
     body_text = body.text()
     reply_text, quoted_text = body.reply_and_quotes(signer=from_name)
     return ParsedMail(
         message_id=_first_id(get("message-id")),
-        subject=_one_line(get("subject")),
+        subject=get("subject"),
         from_email=from_email,
         from_name=from_name,
         first_name=first_name(from_name, from_email),
@@ -105,50 +105,103 @@ def _build(msg: Message, defects: list[str]) -> ParsedMail:
 
 
 class _HeaderReader:
-    """Header values as text; broken encoded-words are decoded with replacement."""
+    """Header values as one line of text, each decoded once; problems become defects."""
 
     def __init__(self, msg: Message, defects: list[str]) -> None:
-        self._msg = msg
         self._defects = defects
-        self._raw = {}
+        self._raw: dict[str, str] = {}
+        self._text: dict[str, str] = {}
         for name, value in _safe(msg.raw_items, []):
             self._raw.setdefault(name.lower(), str(value))
 
     def __call__(self, name: str) -> str:
-        raw = self._raw.get(name)
-        if raw is None:
-            return ""
+        text = self._text.get(name)
+        if text is None:
+            text = self._text[name] = self._decode(name, self._cut(name))
+        return text
+
+    def _cut(self, name: str) -> str:
+        raw = self._raw.get(name, "")
         if len(raw) > MAX_HEADER_CHARS:
             self._defects.append(f"{name} header longer than {MAX_HEADER_CHARS} characters, cut")
-            return _one_line(_decode_raw_header(raw[:MAX_HEADER_CHARS]))
-        try:
-            value = self._msg.get(name)
-            text = str(value) if value is not None else ""
-            bad = getattr(value, "defects", ())
-        except Exception:  # noqa: BLE001 - any header parsing failure falls back below
-            text, bad = "", ("unparseable",)
-        if bad or "\ufffd" in text or (not text and raw.strip()):
-            fallback = _decode_raw_header(raw)
-            if not text or "=?" in text or ("\ufffd" in text and "\ufffd" not in fallback):
-                text = fallback
-            problem = "broken encoded-word in" if "=?" in raw else "malformed"
+            return raw[:MAX_HEADER_CHARS]
+        return raw
+
+    def _decode(self, name: str, raw: str) -> str:
+        if not raw:
+            return ""
+        text, problem = decode_header_value(raw)
+        if problem:
             self._defects.append(f"{problem} {name} header, read with replacement")
         return _one_line(text)
 
+    def address(self, name: str) -> tuple[str, str]:
+        """(display name, lower-case address) of an address header, "" when absent."""
+        raw, problem = _decode_8bit(_one_line(self._cut(name)))
+        if problem:
+            self._defects.append(f"{problem} {name} header, read with replacement")
+        if not raw:
+            return "", ""
+        if "=?" not in raw and raw.isascii():
+            return _address(raw)
+        # split first: a decoded name may hold commas, quotes or angle brackets
+        name_part, addr = email.utils.parseaddr(raw)
+        if not addr or "@" not in addr:
+            return _address(self(name))
+        text, problem = decode_header_value(name_part)
+        if problem:
+            self._defects.append(f"{problem} {name} header, read with replacement")
+        return _address_parts(_one_line(text), addr)
 
-def _decode_raw_header(raw: str) -> str:
-    """compat32-style decoding: every chunk in its charset, unknown ones as utf-8."""
+
+_ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([qQbB])\?([^?\s]*)\?=")
+_BETWEEN_WORDS = re.compile(r"[ \t\r\n]*")
+_NOT_BASE64 = re.compile(r"[^A-Za-z0-9+/=]")
+
+
+def decode_header_value(raw: str) -> tuple[str, str]:
+    """(text, problem) of a raw header value: RFC 2047 encoded-words decoded, 8-bit text
+    read as UTF-8 (else cp1252); problem is "" or what went wrong, for the defects."""
+    raw, problem = _decode_8bit(raw)
+    if "=?" not in raw:
+        return raw, problem
+    out: list[str] = []
+    pos = 0
+    for found in _ENCODED_WORD.finditer(raw):
+        gap = raw[pos : found.start()]
+        if not (pos and _BETWEEN_WORDS.fullmatch(gap)):  # blanks between two words go
+            out.append(gap)
+        text, bad = _decode_word(*found.groups())
+        problem = problem or bad
+        out.append(text)
+        pos = found.end()
+    out.append(raw[pos:])
+    return "".join(out), problem
+
+
+def _decode_8bit(raw: str) -> tuple[str, str]:
+    """Raw 8-bit header bytes (kept by the parser as surrogates) read as UTF-8, else cp1252."""
+    if raw.isascii():
+        return raw, ""
+    data = raw.encode("utf-8", "surrogateescape")
     try:
-        chunks = decode_header(raw)
-    except Exception:  # noqa: BLE001
-        return raw
-    out = []
-    for chunk, charset in chunks:
-        if isinstance(chunk, str):
-            out.append(chunk)
-            continue
-        out.append(_decode_bytes(chunk, charset or "utf-8")[0])
-    return "".join(out)
+        return data.decode("utf-8"), ""
+    except UnicodeDecodeError:
+        return data.decode("cp1252", "replace"), "malformed"
+
+
+def _decode_word(charset: str, encoding: str, payload: str) -> tuple[str, str]:
+    charset = charset.split("*", 1)[0]  # RFC 2231 language suffix
+    bad = encoding in "bB" and bool(_NOT_BASE64.search(payload))
+    try:
+        if encoding in "bB":
+            data = binascii.a2b_base64(payload + "=" * (-len(payload) % 4))
+        else:
+            data = binascii.a2b_qp(payload.encode("ascii", "replace"), header=True)
+    except (binascii.Error, ValueError):
+        return payload, "broken encoded-word in"
+    text, problem = _decode_bytes(data, charset)
+    return text, "broken encoded-word in" if bad or problem else ""
 
 
 def _decode_bytes(data: bytes, charset: str) -> tuple[str, str]:
@@ -172,8 +225,11 @@ def _safe(call, default):
         return default
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def _one_line(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
+    return _SPACES.sub(" ", text).strip()
 
 
 def _first_id(value: str) -> str:
@@ -181,15 +237,21 @@ def _first_id(value: str) -> str:
     return found.group(0) if found else value.strip()
 
 
+_ADDRESS = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+
+
 def _address(value: str) -> tuple[str, str]:
     if not value:
         return "", ""
     name, addr = email.utils.parseaddr(value)
     if not addr or "@" not in addr:
-        found = re.search(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+", value)
+        found = _ADDRESS.search(value)
         addr = found.group(0) if found else addr
-    name = name.strip().strip("\"'").strip()
-    return name, addr.strip().lower()
+    return _address_parts(name, addr)
+
+
+def _address_parts(name: str, addr: str) -> tuple[str, str]:
+    return name.strip().strip("\"'").strip(), addr.strip().lower()
 
 
 def first_name(display_name: str, address: str = "") -> str:
@@ -318,7 +380,7 @@ def _is_attachment(part: Message, ctype: str) -> bool:
 
 
 def _attachment(part: Message, ctype: str) -> Attachment:
-    filename = _safe(part.get_filename, None) or ""
+    filename = _filename(part)
     payload = _safe(lambda: part.get_payload(decode=False), "")
     size = len(payload) if isinstance(payload, (str, bytes)) else 0
     if isinstance(payload, list):
@@ -327,7 +389,21 @@ def _attachment(part: Message, ctype: str) -> Attachment:
     if "base64" in cte and isinstance(payload, str):
         packed = re.sub(r"\s", "", payload)
         size = len(packed) * 3 // 4 - (len(packed) - len(packed.rstrip("=")))
-    return Attachment(filename=_one_line(str(filename)), content_type=ctype, size=size)
+    return Attachment(filename=_one_line(filename), content_type=ctype, size=size)
+
+
+def _filename(part: Message) -> str:
+    """The attachment's file name; 8-bit and encoded-word names are decoded."""
+    items = [
+        (name, value)
+        for name, value in _safe(part.raw_items, [])
+        if name.lower() in ("content-disposition", "content-type")
+    ]
+    if any(not str(value).isascii() for _, value in items):
+        part = Message()  # compat32 would hand 8-bit parameters over as replacement characters
+        for name, value in items:
+            part[name] = decode_header_value(str(value))[0]
+    return decode_header_value(str(_safe(part.get_filename, None) or ""))[0]
 
 
 # ---- HTML -------------------------------------------------------------------------------

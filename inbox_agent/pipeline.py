@@ -256,7 +256,7 @@ def draft_pending(
     issues = {i.key: i for i in store.load_issues(conn)}
     for n, row in enumerate(rows, 1):
         try:
-            draft = draft_for(config, row, index, issues)
+            draft = draft_for(config, row, index, issues, conn)
             with store.transaction(conn):
                 store.save_draft(conn, row["id"], draft)
             report.drafted += 1
@@ -272,11 +272,17 @@ def draft_pending(
             return
 
 
-def draft_for(config: Config, row: sqlite3.Row, index, issues: dict[str, Issue]):
+def draft_for(
+    config: Config,
+    row: sqlite3.Row,
+    index,
+    issues: dict[str, Issue],
+    conn: sqlite3.Connection | None = None,
+):
     """Retrieve related issues for one stored reply and draft the answer."""
     from inbox_agent import drafting
 
-    return drafting.draft_for(config, row, index, issues)
+    return drafting.draft_for(config, row, index, issues, conn)
 
 
 # --- one pass -------------------------------------------------------------------
@@ -289,20 +295,38 @@ def run_once(
     index=None,
     progress: Progress = _no_progress,
     should_stop: Callable[[], bool] = lambda: False,
+    lock_wait: float | None = 0,
 ) -> RunReport:
-    """Pull new mail, triage it, draft the replies; the run is recorded in the state DB."""
+    """Pull new mail, triage it, draft the replies; the run is recorded in the state DB.
+
+    Holds the single-instance lock, waiting up to `lock_wait` seconds (None: forever) for
+    another inbox-agent to finish; `should_stop` is checked after each message.
+    """
+    from inbox_agent.lock import instance_lock
+
+    with instance_lock(config, wait=lock_wait):
+        return _run_once(config, source, index, progress, should_stop)
+
+
+def _run_once(
+    config: Config, source, index, progress: Progress, should_stop: Callable[[], bool]
+) -> RunReport:
     conn = open_state(config)
     report = RunReport()
     run_id = store.start_run(conn, "run")
-    status = "ok"
+    status = "error"
     try:
         pull(config, conn, report, source=source, progress=progress, should_stop=should_stop)
         if not should_stop():
             draft_pending(
                 config, conn, report, index=index, progress=progress, should_stop=should_stop
             )
+        if not should_stop():
+            from inbox_agent.insights_use import tag_pending
+
+            tag_pending(config, conn, index=index)
+        status = "stopped" if should_stop() else "ok"
     except InboxAgentError as err:
-        status = "error"
         report.errors.append(str(err))
         raise
     finally:
@@ -317,3 +341,32 @@ def reindex_archive(config: Config, *, progress: Progress = _no_progress) -> Imp
     index = make_index(config)
     index.reset()
     return import_archive(config, index=index, progress=progress)
+
+
+def regenerate_draft(
+    config: Config, draft_id: int, instruction: str, *, index=None, model=None
+) -> dict:
+    """Draft a pending or failed draft again following the author's instruction."""
+    from inbox_agent import drafting, queries
+
+    conn = open_state(config)
+    try:
+        row = store.get_draft(conn, draft_id)
+        if row is None:
+            raise InboxAgentError(f"no draft {draft_id}: see `inbox-agent drafts list`")
+        if row["status"] not in ("pending", "failed"):
+            raise InboxAgentError(
+                f"draft {draft_id} is {row['status']}: only pending or failed drafts "
+                "can be regenerated"
+            )
+        reply = store.get_reply(conn, row["reply_id"])
+        issues = {i.key: i for i in store.load_issues(conn)}
+        draft = drafting.regenerate(
+            config, reply, row["final_text"], instruction, index or make_index(config), issues,
+            conn, model=model,
+        )
+        with store.transaction(conn):
+            store.save_draft(conn, reply["id"], draft)
+        return queries.draft_as_dict(store.get_draft(conn, draft_id))
+    finally:
+        conn.close()

@@ -29,6 +29,12 @@ _WROTE = (
 _WROTE_END = re.compile(
     rf"(?:\b|\s)(?:{_WROTE})\s*:?\s*$|(?:{_WROTE})\s*-{{2,}}\s*$", re.IGNORECASE
 )
+# One literal piece of each word above: a line holding none of them cannot end with one.
+_WROTE_STEMS = (
+    "wrote", "sent", "crit", "schrieb", "escribi", "scritto", "schreef", "geschreven",
+    "escreveu", "skrev", "napisa", "kirjoitti", "viết", "пишет", "написал", "yazd", "írta",
+    "napsal", "scrie", "έγραψε",
+)  # fmt: skip
 _EMAIL_COLON_END = re.compile(r"@[\w.-]+\s*[>)\]]?\s*:\s*$")
 _OPENER = re.compile(
     r"(?:^|-{2,}\s*)(?:on|le|am|el|il|op|em|den|på|w\s+dniu|dnia|vào|da|dne|el\s+día)\s",
@@ -260,7 +266,9 @@ def _wrote_span(lines: list[str], i: int) -> int:
 def _is_wrote_header(joined: str, first: str) -> bool:
     if "http" in joined.lower() and not _EMAIL.search(joined):
         return False
-    ends_wrote = bool(_WROTE_END.search(joined[-80:]))
+    tail = joined[-80:]
+    folded = tail.casefold()
+    ends_wrote = any(s in folded for s in _WROTE_STEMS) and bool(_WROTE_END.search(tail))
     if ends_wrote:
         anchored = _OPENER.search(first) or _DIGIT.search(joined) or _EMAIL.search(joined)
         return bool(anchored) or joined.rstrip().endswith("-")

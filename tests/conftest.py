@@ -11,6 +11,7 @@ pytest_plugins = [
     "tests.fixtures_dovecot",
     "tests.fixtures_chroma",
     "tests.fixtures_demo",
+    "tests.fixtures_openai",
 ]
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -51,7 +51,9 @@ def test_register_follows_the_reader(text, expected):
 
 
 def test_french_question_gets_a_french_draft_citing_the_issue():
-    result = draft("Est-ce que la semaine de quatre jours marche dans une PME ? Tu as des chiffres ?")
+    result = draft(
+        "Est-ce que la semaine de quatre jours marche dans une PME ? Tu as des chiffres ?"
+    )
     text = result.text
     assert text.startswith("Bonjour Marie,")
     assert "Merci pour ta question" in text
@@ -91,7 +93,8 @@ def test_other_language_gets_an_english_draft_and_a_flag():
     ],
 )
 def test_opening_fits_the_kind_of_reply(intent, fragment):
-    assert fragment in draft("Tu as écrit un billet sur la semaine de quatre jours.", intent=intent).text
+    text = draft("Tu as écrit un billet sur la semaine de quatre jours.", intent=intent).text
+    assert fragment in text
 
 
 def test_thanks_needs_no_placeholder():

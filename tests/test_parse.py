@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from inbox_agent.errors import ParseError
-from inbox_agent.langdetect import detect_language
+from inbox_agent.langdetect import MAX_SAMPLE_CHARS, detect_language
 from inbox_agent.parse import MAX_TEXT_CHARS, first_name, parse_file, parse_message
 from inbox_agent.quotes import split_reply
 
@@ -347,3 +347,82 @@ def test_language_comes_from_the_reply_not_the_quote() -> None:
         "> This week I write about meetings, remote work and the cost of interruptions.\n"
     )
     assert parse_message(mail(body)).language == "fr"
+
+
+@pytest.mark.parametrize(
+    ("raw_subject", "expected", "defect"),
+    [
+        (b"=?utf-8?q?caf=C3=A9?= =?utf-8?q?_au?= lait", "café au lait", None),
+        (b"Re: =?utf-8?q?caf=C3=A9?= =?iso-8859-1?q?_cr=E8me?=", "Re: café crème", None),
+        (b"=?UTF-8?B?UsOpcG9uc2U=?=\r\n =?UTF-8?B?IGF1dG9tYXRpcXVl?=", "Réponse automatique", None),
+        (b"=?utf-8*fr?q?d=C3=A9j=C3=A0?=", "déjà", None),
+        ("Réponse été".encode(), "Réponse été", None),
+        ("Réponse été".encode("latin-1"), "Réponse été", "malformed subject"),
+        (b"=?utf-8?b?!!!?=", "", "encoded-word in subject"),
+        (b"=?utf-8?q?unfinished", "=?utf-8?q?unfinished", None),
+        (b"100% =? sure", "100% =? sure", None),
+    ],
+)
+def test_subject_encoded_words_and_8bit_text_are_decoded(raw_subject, expected, defect) -> None:
+    raw = b"From: a@example.org\r\nSubject: " + raw_subject + b"\r\n\r\nMerci pour ce texte."
+    parsed = parse_message(raw)
+    assert parsed.subject == expected
+    assert any(defect in d for d in parsed.defects) if defect else not parsed.defects
+
+
+@pytest.mark.parametrize(
+    ("from_header", "name", "address", "first"),
+    [
+        ("=?utf-8?q?Dupont=2C_Ren=C3=A9e?= <r@x.org>", "Dupont, Renée", "r@x.org", "Renée"),
+        ('"=?utf-8?q?L=C3=A9a?= <x>" <lea@x.org>', "Léa <x>", "lea@x.org", "Léa"),
+        ("Zoë Martin <zoe@x.org>", "Zoë Martin", "zoe@x.org", "Zoë"),
+        ("MAILER-DAEMON@mx.x.org (Mail Delivery)", "Mail Delivery", "mailer-daemon@mx.x.org", ""),
+    ],
+)  # fmt: skip
+def test_encoded_sender_names_are_decoded_after_the_address_is_split(
+    from_header: str, name: str, address: str, first: str
+) -> None:
+    parsed = parse_message(mail(headers=f"From: {from_header}"))
+    assert (parsed.from_name, parsed.from_email, parsed.first_name) == (name, address, first)
+
+
+@pytest.mark.parametrize(
+    ("disposition", "filename"),
+    [
+        ('attachment; filename="notes.pdf"', "notes.pdf"),
+        ("attachment; filename*=utf-8''r%C3%A9sum%C3%A9.pdf", "résumé.pdf"),
+        ('attachment; filename="=?utf-8?q?r=C3=A9sum=C3=A9.pdf?="', "résumé.pdf"),
+        ('attachment; filename="résumé.pdf"', "résumé.pdf"),
+    ],
+)
+def test_attachment_file_names_are_decoded(disposition: str, filename: str) -> None:
+    body = (
+        "--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nVoici.\r\n"
+        f"--b\r\nContent-Type: application/pdf\r\nContent-Disposition: {disposition}\r\n\r\n"
+        "x\r\n--b--\r\n"
+    )
+    parsed = parse_message(mail(body, ctype='multipart/mixed; boundary="b"'))
+    assert [a.filename for a in parsed.attachments] == [filename]
+
+
+WROTE_WORDS = [
+    "wrote", "WROTE", "sent", "a écrit", "a ecrit", "schrieb", "escribió", "escribio",
+    "ha scritto", "schreef", "geschreven", "escreveu", "skrev", "napisał", "napisała",
+    "napisał(a)", "kirjoitti", "đã viết", "пишет", "написал", "написала", "yazdı", "yazdi",
+    "írta", "napsal", "napsal(a)", "scrie", "έγραψε",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("word", WROTE_WORDS)
+def test_quote_header_is_found_in_every_language(word: str) -> None:
+    own, quoted = split_reply(f"Ok.\n\nOn 08/06/2026 09:12, Author <a@x.org> {word}:\n> old text")
+    assert own == "Ok."
+    assert "old text" in quoted
+
+
+def test_long_reply_language_comes_from_its_beginning() -> None:
+    french = "Merci pour ce numéro, je l'ai lu deux fois et transmis à mon équipe. " * 10
+    english = "Thanks, this part is written in English and it is much longer. " * 60
+    assert len(french) < MAX_SAMPLE_CHARS < len(english)
+    assert detect_language(french + english) == "fr"
+    assert detect_language(english + french) == "en"

@@ -310,3 +310,130 @@ def test_demo_maildir_intents_agree_with_the_labels_mostly() -> None:
     agree = sum(triage(parse_file(_example_path(r))).intent == r["intent"] for r in replies)
     print(f"\ndemo intents: {agree}/{len(replies)} agree with the labels")
     assert agree / len(replies) >= 0.8
+
+
+# ---- fast paths keep the plain behaviour -------------------------------------------------
+
+
+def _first_chars(items) -> set[str] | None:
+    """Characters a match of a parsed pattern can start with; None when any can."""
+    from re import _constants as sre
+
+    out: set[str] = set()
+    for op, av in items:
+        if op is sre.AT:
+            continue
+        if op is sre.LITERAL:
+            return out | {chr(av)}
+        if op is sre.IN:
+            for kind, value in av:
+                if kind is sre.LITERAL:
+                    out.add(chr(value))
+                elif kind is sre.RANGE:
+                    out.update(chr(c) for c in range(value[0], value[1] + 1))
+                else:
+                    return None
+            return out
+        if op in (sre.BRANCH, sre.SUBPATTERN):
+            for branch in av[1] if op is sre.BRANCH else [av[-1]]:
+                found = _first_chars(branch)
+                if found is None:
+                    return None
+                out |= found
+            return out
+        if op in (sre.MAX_REPEAT, sre.MIN_REPEAT):
+            found = _first_chars(av[2])
+            if found is None:
+                return None
+            out |= found
+            if av[0] > 0:
+                return out
+            continue
+        return None
+    return None
+
+
+def _intent_patterns():
+    from inbox_agent import triage as module
+
+    named = [(f"{name}-{k}", p) for k, (name, p, _, _) in enumerate(module._INTENT_SIGNALS)]
+    return [*named, ("question-start", module._QUESTION_START), ("thanks", module._THANKS)]
+
+
+@pytest.mark.parametrize(("name", "pattern"), _intent_patterns())
+def test_intent_pattern_guard_lists_every_character_a_match_can_start_with(name, pattern):
+    from re import _constants as sre
+    from re import _parser
+
+    parsed = list(_parser.parse(pattern.pattern, pattern.flags))
+    if parsed[0][0] is not sre.ASSERT:  # unguarded: nothing to check
+        return
+    guard = _first_chars(parsed[0][1][1])
+    starts = _first_chars(parsed[1:])
+    assert starts is not None, f"{name}: a match can start anywhere, drop its `first=` guard"
+    assert starts <= guard, f"{name}: add {''.join(sorted(starts - guard))!r} to `first=`"
+
+
+@pytest.mark.parametrize(("name", "pattern"), _intent_patterns())
+def test_intent_patterns_are_written_in_lower_case(name, pattern) -> None:
+    import re
+
+    letters = re.sub(r"\\[A-Za-z]", "", pattern.pattern)
+    assert letters == letters.lower(), f"{name} is matched against lower-cased text"
+    assert not pattern.flags & re.IGNORECASE
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("JE NE SUIS PAS D'ACCORD avec ce numéro.", "disagreement"),
+        ("Petite COQUILLE dans le deuxième paragraphe.", "correction"),
+        ("Vous Devriez écrire sur les tiers-lieux.", "idea"),
+        ("THANK YOU", "thanks"),
+    ],
+)
+def test_intent_ignores_letter_case(text: str, intent: str) -> None:
+    assert detect_intent(text) == intent
+
+
+def _numbers_by_plain_scan(quoted: str, issues) -> int | None:
+    """find_issue_number's quote overlap computed issue by issue, without an index."""
+    from inbox_agent.triage import _MIN_SHARE, _MIN_SHARED, _shingles
+
+    quote = _shingles(quoted)
+    scored = sorted(
+        ((len(quote & _shingles(i.text)), i.number) for i in issues if i.number is not None),
+        reverse=True,
+    )
+    if len(quote) < _MIN_SHARED or not scored:
+        return None
+    best, number = scored[0]
+    runner_up = scored[1][0] if len(scored) > 1 else 0
+    ok = best >= _MIN_SHARED and best / len(quote) >= _MIN_SHARE and best >= 2 * runner_up
+    return number if ok else None
+
+
+def test_issue_index_finds_the_same_issue_as_a_plain_scan_of_every_issue() -> None:
+    from inbox_agent.archive import import_any
+    from inbox_agent.triage import IssueIndex
+
+    issues = [*import_any(ROOT / "examples/archive"), *ISSUES]
+    quotes = [i.text[k : k + 300] for i in issues for k in (0, 400, 1200)]
+    quotes += [ISSUE_TEXT_12 + " " + ISSUE_TEXT_13, "Bonjour à tous", ""]
+    index = IssueIndex(issues)
+    found = [index.number_from_quotes(q) for q in quotes]
+    assert found == [_numbers_by_plain_scan(q, issues) for q in quotes]
+    assert sum(n is not None for n in found) >= len(issues)
+
+
+def test_issue_index_is_rebuilt_when_the_issues_change() -> None:
+    from inbox_agent.triage import issue_index
+
+    issues = list(ISSUES)
+    first = issue_index(issues)
+    assert issue_index(issues) is first and issue_index(first) is first
+    quote = mail("Oui.\n\nOn Mon, Jun 8, 2026 at 9:12 AM A <a@x.org> wrote:\n> " + ISSUE_TEXT_13)
+    assert triage(parse_message(quote), issues).issue_number == 13
+    issues[1] = Issue(key="14", title="Tiers-lieux", text=ISSUE_TEXT_13, number=14)
+    assert issue_index(issues) is not first
+    assert triage(parse_message(quote), issues).issue_number == 14

