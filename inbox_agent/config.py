@@ -91,6 +91,7 @@ class IndexSettings:
 @dataclass(frozen=True)
 class StateSettings:
     db: Path = Path("state/inbox-agent.db")
+    retention_months: int = 0  # delete replies and drafts older than this; 0 = keep all
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,7 @@ class SendSettings:
     smtp_security: str = "tls"
     smtp_username: str = ""
     smtp_password_env: str = "SMTP_PASSWORD"
+    smtp_ca_file: str = ""
     sent_folder: str = ""
     quote_original: bool = True
 

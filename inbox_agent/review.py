@@ -19,7 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from inbox_agent import compose, store
+from inbox_agent import compose, store, store_review
 from inbox_agent.config import Config
 from inbox_agent.errors import InboxAgentError, MailboxError
 from inbox_agent.models import DraftStatus
@@ -74,7 +74,7 @@ def save_edit(config: Config, draft_id: int, text: str) -> None:
         row = _row(conn, draft_id)
         if row["sent_at"]:
             raise InboxAgentError(f"draft {draft_id} was already sent; it cannot change")
-        store.set_final_text(conn, draft_id, text.replace("\r\n", "\n"))
+        store_review.set_final_text(conn, draft_id, text.replace("\r\n", "\n"))
     finally:
         conn.close()
 
@@ -92,7 +92,7 @@ def skip(config: Config, draft_id: int, *, source=None) -> None:
                 source.delete_drafts(compose.MARKER_HEADER, row["marker"])
         with store.transaction(conn):
             store.set_draft_status(conn, draft_id, DraftStatus.SKIPPED)
-            store.clear_destination(conn, draft_id)
+            store_review.clear_destination(conn, draft_id)
     finally:
         conn.close()
 
@@ -102,7 +102,7 @@ def mark_idea(config: Config, draft_id: int, marked: bool = True) -> None:
     conn = open_state(config)
     try:
         _row(conn, draft_id)
-        store.set_marked_idea(conn, draft_id, marked)
+        store_review.set_marked_idea(conn, draft_id, marked)
     finally:
         conn.close()
 
@@ -183,7 +183,7 @@ def _prepare(config: Config, conn, draft_id: int, text: str | None, now) -> _Rea
         raise InboxAgentError(f"draft {draft_id} was already sent on {row['sent_at']}")
     final = (row["final_text"] if text is None else text).replace("\r\n", "\n")
     if text is not None:
-        store.set_final_text(conn, draft_id, final)
+        store_review.set_final_text(conn, draft_id, final)
     if not final.strip():
         raise InboxAgentError(f"draft {draft_id} is empty: write the reply, then approve it")
     if has_placeholders(final):
@@ -216,8 +216,9 @@ def _deliver_all(config: Config, conn, ready: list[_Ready], report: BatchReport,
                     report.errors[draft_id] = f"draft {draft_id}: {err}"
                     continue
                 with store.transaction(conn):
-                    store.record_approval(conn, draft_id, final_text=item.text,
-                                          destination=destination, marker=item.marker, sent=smtp)
+                    store_review.record_approval(conn, draft_id, final_text=item.text,
+                                                 destination=destination, marker=item.marker,
+                                                 sent=smtp)
                 report.approved.append(Approval(draft_id, destination, sent=smtp))
     except InboxAgentError as err:  # the mailbox could not be opened at all
         for item in ready:
@@ -258,7 +259,7 @@ def send_smtp(config: Config, raw: bytes, source=None) -> str:
         )
     message = message_from_bytes(raw, policy=policy.SMTP)
     username = settings.smtp_username or config.imap.username or config.author.email
-    context = ssl.create_default_context()
+    context = ssl.create_default_context(cafile=settings.smtp_ca_file or None)
     try:
         if settings.smtp_security == "tls":
             client = smtplib.SMTP_SSL(settings.smtp_host, settings.smtp_port, timeout=60,
@@ -279,19 +280,11 @@ def send_smtp(config: Config, raw: bytes, source=None) -> str:
 
 
 def _append_sent(source, raw: bytes, folder: str) -> bool:
+    """A copy in Sent where the source can keep one (IMAP); local sources cannot."""
     append = getattr(source, "append_sent", None)
-    if append is not None:
-        append(raw, folder)
-        return True
-    retrying = getattr(source, "_retrying", None)  # ImapSource
-    if retrying is None:
+    if append is None:
         return False
-
-    def put(client) -> None:
-        name = folder or client.find_special_folder(b"\\Sent") or "Sent"
-        client.append(name, raw, flags=[b"\\Seen"])
-
-    retrying(put)
+    append(raw, folder)
     return True
 
 
@@ -333,7 +326,7 @@ def edit_stats(config: Config) -> list[dict]:
     """Per ISO week of approval: approved drafts, mean similarity, how many unchanged."""
     conn = open_state(config)
     try:
-        rows = store.approved_edits(conn)
+        rows = store_review.approved_edits(conn)
     finally:
         conn.close()
     weeks: dict[str, list[float]] = defaultdict(list)
