@@ -71,9 +71,16 @@ def has_scripts(html: str) -> bool:
     return bool(_SCRIPT_ATTR.search(html))
 
 
-def parse_html(html: str) -> lxml.html.HtmlElement | None:
+# Characters lxml refuses in text it is given back (C0 controls but tab and newlines, lone
+# surrogates, non-characters).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def parse_html(html: str | None) -> lxml.html.HtmlElement | None:
     """Parse an HTML document or fragment; None when there is nothing to parse."""
-    html = _XML_DECL.sub("", html.replace("\x00", ""))
+    if not isinstance(html, str):
+        return None
+    html = _XML_DECL.sub("", _NOT_XML.sub("", html))
     if not html.strip():
         return None
     try:
@@ -95,7 +102,7 @@ def html_title(html: str) -> str:
     return ""
 
 
-def html_to_text(html: str, *, strip_substack: bool = False) -> str:
+def html_to_text(html: str | None, *, strip_substack: bool = False) -> str:
     """Readable text with one blank line between paragraphs; scripts and forms never included."""
     root = parse_html(html)
     if root is None:

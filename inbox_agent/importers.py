@@ -374,15 +374,12 @@ def import_feed(source: str | Path) -> list[Issue]:
 
     text = str(source)
     is_url = bool(re.match(r"https?://", text, re.IGNORECASE))
-    if is_url:
-        parsed = feedparser.parse(text)
-    else:
-        try:
-            parsed = feedparser.parse(Path(source).read_bytes())
-        except OSError as err:
-            raise ArchiveError(
-                f"{source}: cannot be read ({err.strerror}); check the path"
-            ) from err
+    try:
+        parsed = feedparser.parse(text if is_url else Path(source).read_bytes())
+    except OSError as err:
+        raise ArchiveError(f"{source}: cannot be read ({err.strerror}); check the path") from err
+    except (ValueError, UnicodeError, LookupError) as err:  # a damaged encoding declaration
+        raise ArchiveError(f"{source}: not a readable RSS/Atom feed ({err})") from err
     if parsed.get("bozo") and not parsed.entries:
         problem = parsed.get("bozo_exception") or "no entries"
         raise ArchiveError(f"{source}: not a readable RSS/Atom feed ({problem})")
@@ -390,7 +387,10 @@ def import_feed(source: str | Path) -> list[Issue]:
     issues: list[Issue] = []
     seen: set[str] = set()
     for entry in parsed.entries:
-        issue = _feed_issue(entry, language, text)
+        try:
+            issue = _feed_issue(entry, language, text)
+        except (ValueError, UnicodeError) as err:
+            raise ArchiveError(f"{source}: an entry cannot be read ({err})") from err
         key, n = issue.key, 2
         while key in seen:
             key, n = f"{issue.key}-{n}", n + 1
@@ -401,7 +401,8 @@ def import_feed(source: str | Path) -> list[Issue]:
 
 def _feed_issue(entry: Any, language: str, source: str) -> Issue:
     contents = [c for c in entry.get("content", []) if c.get("value")]
-    html = max((c["value"] for c in contents), key=len) if contents else entry.get("summary", "")
+    html = max((c["value"] for c in contents), key=len) if contents else entry.get("summary")
+    html = html if isinstance(html, str) else ""
     title = " ".join(html_to_text(entry.get("title", "")).split())
     link = entry.get("link", "")
     link = link if re.match(r"https?://", link, re.IGNORECASE) else ""  # not a tag: URI id

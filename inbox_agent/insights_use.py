@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, Field, ValidationError
 
-from inbox_agent import store
+from inbox_agent import store, store_insights
 from inbox_agent.config import Config
 from inbox_agent.errors import InboxAgentError
 from inbox_agent.insights import (
@@ -34,7 +34,6 @@ from inbox_agent.topics import ArchiveVectors, Insights, ReplyItem, compute, uni
 
 log = logging.getLogger("inbox_agent.insights")
 EMBED_CHARS = 2_000
-PAGE = 2_000
 
 
 # ---- vocabulary, tagging ------------------------------------------------------------------
@@ -93,7 +92,7 @@ def tag_pending(
 ) -> int:
     """Tag every reply not tagged yet (model when configured, else rules), store its embedding
     for the topics; returns how many were tagged. Tags the author edited are kept."""
-    rows = store.replies_to_tag(conn)
+    rows = store_insights.replies_to_tag(conn)
     if not rows:
         return 0
     vocab = vocabulary(conn)
@@ -107,7 +106,7 @@ def tag_pending(
         tags = tags or tag_reply(text, vocab, row["intent"])
         tagger = "rules" if tags.tagger == "rules" else _model_name(model)
         with store.transaction(conn):
-            store.save_auto_tags(conn, row["id"], tags.intents, tags.topics, tagger)
+            store_insights.save_auto_tags(conn, row["id"], tags.intents, tags.topics, tagger)
     try:
         _reply_vectors(config, conn, [r["id"] for r in rows], index or make_index(config))
     except InboxAgentError as err:  # topics embed what is missing later
@@ -126,7 +125,7 @@ def _reply_vectors(
 ) -> np.ndarray:
     """One embedding per reply id, from the store or embedded now (and stored)."""
     spec = config.index.embedding
-    stored = store.reply_vectors(conn, spec)
+    stored = store_insights.reply_vectors(conn, spec)
     missing = [i for i in reply_ids if i not in stored]
     if missing:
         texts = {r["id"]: r["reply_text"] for r in store.list_replies(conn, ["reply"])}
@@ -135,33 +134,15 @@ def _reply_vectors(
             text = strip_greeting(texts.get(reply_id, ""))[:EMBED_CHARS]
             vector = np.asarray(embeddings.embed_query(text), dtype=np.float32)
             with store.transaction(conn):
-                store.save_reply_vector(conn, reply_id, spec, vector.tobytes())
+                store_insights.save_reply_vector(conn, reply_id, spec, vector.tobytes())
             stored[reply_id] = vector.tobytes()
     return np.array([np.frombuffer(stored[i], dtype=np.float32) for i in reply_ids])
 
 
 def archive_vectors(index: Any) -> ArchiveVectors | None:
     """The stored vectors of every archive chunk (None for an empty index)."""
-    from inbox_agent.errors import IndexError_
-
-    try:
-        collection = index._collection()  # the vectors the index already holds
-        rows: list[Any] = []
-        keys: list[str] = []
-        while True:
-            page = collection.get(include=["embeddings", "metadatas"], limit=PAGE,
-                                  offset=len(keys))
-            rows.extend(page["embeddings"] if page["embeddings"] is not None else [])
-            keys.extend(str((m or {}).get("issue_key", "")) for m in page["metadatas"] or [])
-            if len(page["ids"]) < PAGE:
-                break
-    except IndexError_:
-        raise
-    except Exception as err:
-        raise IndexError_(
-            f"could not read the archive index ({err}): rebuild it with "
-            "`inbox-agent archive reindex`"
-        ) from err
+    _, rows, metas = index.chunk_vectors()  # the vectors the index already holds
+    keys = [str(m.get("issue_key", "")) for m in metas]
     if not keys:
         return None
     return ArchiveVectors(unit_rows(np.asarray(rows, dtype=float)), tuple(keys))
@@ -172,7 +153,7 @@ def archive_vectors(index: Any) -> ArchiveVectors | None:
 
 def _items(conn: sqlite3.Connection, since: str | None, vocab: Vocabulary) -> list[ReplyItem]:
     rows = [r for r in store.list_replies(conn, ["reply"]) if not since or r["date"][:10] >= since]
-    saved = store.tags_of(conn, [r["id"] for r in rows])
+    saved = store_insights.tags_of(conn, [r["id"] for r in rows])
     items = []
     for row in rows:
         info = saved.get(row["id"], {})
@@ -281,7 +262,7 @@ def reply_tags(config: Config, reply_id: int) -> dict:
     conn = open_state(config)
     try:
         _reply_or_error(conn, reply_id)
-        info = store.tags_of(conn, [reply_id]).get(reply_id)
+        info = store_insights.tags_of(conn, [reply_id]).get(reply_id)
     finally:
         conn.close()
     info = info or {"intents": [], "topics": [], "edited": False, "quote": "no", "tagger": ""}
@@ -298,7 +279,7 @@ def set_tags(config: Config, reply_id: int, add: list[str], remove: list[str]) -
     try:
         _reply_or_error(conn, reply_id)
         with store.transaction(conn):
-            store.edit_tags(conn, reply_id, pairs(add), pairs(remove))
+            store_insights.edit_tags(conn, reply_id, pairs(add), pairs(remove))
     finally:
         conn.close()
     return reply_tags(config, reply_id)
@@ -314,6 +295,6 @@ def set_quote(config: Config, reply_id: int, quote: str) -> None:
     try:
         _reply_or_error(conn, reply_id)
         with store.transaction(conn):
-            store.set_quote_permission(conn, reply_id, quote)
+            store_insights.set_quote_permission(conn, reply_id, quote)
     finally:
         conn.close()

@@ -6,8 +6,6 @@ truncated bodies) are recorded as readable strings in ``ParsedMail.defects``.
 
 from __future__ import annotations
 
-import binascii
-import codecs
 import email.utils
 import re
 from datetime import UTC, datetime
@@ -18,12 +16,14 @@ from pathlib import Path
 
 from inbox_agent.errors import ParseError
 from inbox_agent.langdetect import detect_language
+from inbox_agent.mailheaders import MAX_HEADER_CHARS as MAX_HEADER_CHARS  # re-exported
+from inbox_agent.mailheaders import HeaderReader, decode_bytes, decode_header_value, one_line
+from inbox_agent.mailheaders import safe_call as _safe
 from inbox_agent.models import Attachment, ParsedMail
 from inbox_agent.quotes import split_reply
 
 MAX_TEXT_CHARS = 200_000  # body text kept and processed per message
 MAX_HTML_CHARS = 500_000  # HTML handed to the converter
-MAX_HEADER_CHARS = 2_000  # longer header values are cut before parsing
 MAX_PART_BYTES = 4 * MAX_TEXT_CHARS  # raw bytes decoded per text part
 
 
@@ -76,7 +76,7 @@ def parse_message(raw: bytes) -> ParsedMail:
 
 
 def _build(msg: Message, defects: list[str]) -> ParsedMail:
-    get = _HeaderReader(msg, defects)
+    get = HeaderReader(msg, defects)
     from_name, from_email = get.address("from")
     _, reply_to = get.address("reply-to")
     body = _Body(defects)
@@ -104,154 +104,9 @@ def _build(msg: Message, defects: list[str]) -> ParsedMail:
     )
 
 
-class _HeaderReader:
-    """Header values as one line of text, each decoded once; problems become defects."""
-
-    def __init__(self, msg: Message, defects: list[str]) -> None:
-        self._defects = defects
-        self._raw: dict[str, str] = {}
-        self._text: dict[str, str] = {}
-        for name, value in _safe(msg.raw_items, []):
-            self._raw.setdefault(name.lower(), str(value))
-
-    def __call__(self, name: str) -> str:
-        text = self._text.get(name)
-        if text is None:
-            text = self._text[name] = self._decode(name, self._cut(name))
-        return text
-
-    def _cut(self, name: str) -> str:
-        raw = self._raw.get(name, "")
-        if len(raw) > MAX_HEADER_CHARS:
-            self._defects.append(f"{name} header longer than {MAX_HEADER_CHARS} characters, cut")
-            return raw[:MAX_HEADER_CHARS]
-        return raw
-
-    def _decode(self, name: str, raw: str) -> str:
-        if not raw:
-            return ""
-        text, problem = decode_header_value(raw)
-        if problem:
-            self._defects.append(f"{problem} {name} header, read with replacement")
-        return _one_line(text)
-
-    def address(self, name: str) -> tuple[str, str]:
-        """(display name, lower-case address) of an address header, "" when absent."""
-        raw, problem = _decode_8bit(_one_line(self._cut(name)))
-        if problem:
-            self._defects.append(f"{problem} {name} header, read with replacement")
-        if not raw:
-            return "", ""
-        if "=?" not in raw and raw.isascii():
-            return _address(raw)
-        # split first: a decoded name may hold commas, quotes or angle brackets
-        name_part, addr = email.utils.parseaddr(raw)
-        if not addr or "@" not in addr:
-            return _address(self(name))
-        text, problem = decode_header_value(name_part)
-        if problem:
-            self._defects.append(f"{problem} {name} header, read with replacement")
-        return _address_parts(_one_line(text), addr)
-
-
-_ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([qQbB])\?([^?\s]*)\?=")
-_BETWEEN_WORDS = re.compile(r"[ \t\r\n]*")
-_NOT_BASE64 = re.compile(r"[^A-Za-z0-9+/=]")
-
-
-def decode_header_value(raw: str) -> tuple[str, str]:
-    """(text, problem) of a raw header value: RFC 2047 encoded-words decoded, 8-bit text
-    read as UTF-8 (else cp1252); problem is "" or what went wrong, for the defects."""
-    raw, problem = _decode_8bit(raw)
-    if "=?" not in raw:
-        return raw, problem
-    out: list[str] = []
-    pos = 0
-    for found in _ENCODED_WORD.finditer(raw):
-        gap = raw[pos : found.start()]
-        if not (pos and _BETWEEN_WORDS.fullmatch(gap)):  # blanks between two words go
-            out.append(gap)
-        text, bad = _decode_word(*found.groups())
-        problem = problem or bad
-        out.append(text)
-        pos = found.end()
-    out.append(raw[pos:])
-    return "".join(out), problem
-
-
-def _decode_8bit(raw: str) -> tuple[str, str]:
-    """Raw 8-bit header bytes (kept by the parser as surrogates) read as UTF-8, else cp1252."""
-    if raw.isascii():
-        return raw, ""
-    data = raw.encode("utf-8", "surrogateescape")
-    try:
-        return data.decode("utf-8"), ""
-    except UnicodeDecodeError:
-        return data.decode("cp1252", "replace"), "malformed"
-
-
-def _decode_word(charset: str, encoding: str, payload: str) -> tuple[str, str]:
-    charset = charset.split("*", 1)[0]  # RFC 2231 language suffix
-    bad = encoding in "bB" and bool(_NOT_BASE64.search(payload))
-    try:
-        if encoding in "bB":
-            data = binascii.a2b_base64(payload + "=" * (-len(payload) % 4))
-        else:
-            data = binascii.a2b_qp(payload.encode("ascii", "replace"), header=True)
-    except (binascii.Error, ValueError):
-        return payload, "broken encoded-word in"
-    text, problem = _decode_bytes(data, charset)
-    return text, "broken encoded-word in" if bad or problem else ""
-
-
-def _decode_bytes(data: bytes, charset: str) -> tuple[str, str]:
-    """Decode with replacement; the second value names what went wrong, or ""."""
-    try:
-        codecs.lookup(charset)
-    except (LookupError, ValueError):
-        return data.decode("utf-8", "replace"), f"bad charset {charset!r}"
-    try:
-        return data.decode(charset), ""
-    except UnicodeDecodeError:
-        return data.decode(charset, "replace"), f"invalid {charset} bytes"
-    except Exception:  # noqa: BLE001 - some codecs raise other errors on garbage
-        return data.decode("utf-8", "replace"), f"undecodable {charset} bytes"
-
-
-def _safe(call, default):
-    try:
-        return call()
-    except Exception:  # noqa: BLE001
-        return default
-
-
-_SPACES = re.compile(r"\s+")
-
-
-def _one_line(text: str) -> str:
-    return _SPACES.sub(" ", text).strip()
-
-
 def _first_id(value: str) -> str:
     found = _MSGID.search(value)
     return found.group(0) if found else value.strip()
-
-
-_ADDRESS = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
-
-
-def _address(value: str) -> tuple[str, str]:
-    if not value:
-        return "", ""
-    name, addr = email.utils.parseaddr(value)
-    if not addr or "@" not in addr:
-        found = _ADDRESS.search(value)
-        addr = found.group(0) if found else addr
-    return _address_parts(name, addr)
-
-
-def _address_parts(name: str, addr: str) -> tuple[str, str]:
-    return name.strip().strip("\"'").strip(), addr.strip().lower()
 
 
 def first_name(display_name: str, address: str = "") -> str:
@@ -336,7 +191,7 @@ class _Body:
         data = data[:MAX_PART_BYTES]
         charset = _safe(part.get_content_charset, None) or ""
         if charset:
-            text, problem = _decode_bytes(data, charset)
+            text, problem = decode_bytes(data, charset)
             if problem == f"bad charset {charset!r}":
                 self.defects.append(
                     f"bad charset {charset!r} in {ctype} part, decoded as utf-8 with replacement"
@@ -344,7 +199,7 @@ class _Body:
             elif problem:
                 self.defects.append(f"{problem} in {ctype} part, replaced")
         else:
-            text, problem = _decode_bytes(data, "utf-8")
+            text, problem = decode_bytes(data, "utf-8")
             if problem:
                 text = data.decode("cp1252", "replace")
                 self.defects.append(f"{ctype} part without charset is not utf-8, read as cp1252")
@@ -389,7 +244,7 @@ def _attachment(part: Message, ctype: str) -> Attachment:
     if "base64" in cte and isinstance(payload, str):
         packed = re.sub(r"\s", "", payload)
         size = len(packed) * 3 // 4 - (len(packed) - len(packed.rstrip("=")))
-    return Attachment(filename=_one_line(filename), content_type=ctype, size=size)
+    return Attachment(filename=one_line(filename), content_type=ctype, size=size)
 
 
 def _filename(part: Message) -> str:

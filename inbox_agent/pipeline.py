@@ -179,7 +179,15 @@ def process_message(
         from dataclasses import replace
 
         mail = replace(mail, message_id=message_id)
+    from inbox_agent.privacy import FORGOTTEN, is_forgotten, message_hash
+
     with store.transaction(conn):
+        if is_forgotten(conn, message_id):  # the reader asked to be forgotten
+            store.record_processed(
+                conn, ref, message_id=message_hash(message_id), status=FORGOTTEN
+            )
+            report.skipped += 1
+            return
         if store.reply_id_for_message(conn, message_id) is not None:
             store.record_processed(conn, ref, message_id=message_id, status="duplicate")
             report.duplicates += 1
@@ -315,8 +323,13 @@ def _run_once(
     report = RunReport()
     run_id = store.start_run(conn, "run")
     status = "error"
+    index = index or make_index(config)  # connects lazily; shared by the stages below
     try:
         pull(config, conn, report, source=source, progress=progress, should_stop=should_stop)
+        if config.state.retention_months and not should_stop():
+            from inbox_agent.privacy import apply_retention
+
+            apply_retention(config, conn, index=index)
         if not should_stop():
             draft_pending(
                 config, conn, report, index=index, progress=progress, should_stop=should_stop

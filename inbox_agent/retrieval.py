@@ -1,5 +1,5 @@
 """Pure ranking: tokenization, BM25, rank fusion, grouping per issue, passage selection,
-and the flat chunk metadata the filters read.
+the in-memory corpus BM25 reads, and the flat chunk metadata the filters read.
 
 No I/O and no vector store here: ``index.py`` feeds the hits in, this module ranks them.
 """
@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from inbox_agent.models import Chunk, Issue
+from inbox_agent.models import Chunk, Evidence, Issue
 
 _WORD = re.compile(r"[a-z0-9]+")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
@@ -298,3 +298,72 @@ def metadata_matches(
     if date_to and not 0 < num <= date_number(date_to):
         return False
     return not lang or meta.get("language", "") in (lang, "")
+
+
+def metadata_filter(
+    date_from: str | None, date_to: str | None, language: str | None
+) -> dict | None:
+    """The search filters as a vector-store ``where`` clause over the chunk metadata
+    (the same rule as ``metadata_matches``); None when nothing is filtered."""
+    clauses: list[dict] = []
+    if date_from:
+        clauses.append({"date_num": {"$gte": date_number(date_from)}})
+    if date_to:  # undated issues never pass a date filter
+        clauses.append({"date_num": {"$lte": date_number(date_to)}})
+        clauses.append({"date_num": {"$gt": 0}})
+    if language:
+        clauses.append({"language": {"$in": [language, ""]}})
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+@dataclass
+class Corpus:
+    """Every chunk of the archive in memory, for BM25 and issue metadata."""
+
+    ids: list[str]
+    texts: list[str]
+    metadatas: list[dict]
+    bm25: BM25
+
+    def __post_init__(self) -> None:
+        self.rows = {chunk_id: i for i, chunk_id in enumerate(self.ids)}
+        self.issue_rows: dict[str, list[int]] = {}
+        self._languages: dict[str, int] = {}
+        for row, meta in enumerate(self.metadatas):
+            self.issue_rows.setdefault(str(meta.get("issue_key", "")), []).append(row)
+            language = str(meta.get("language", ""))
+            self._languages[language] = self._languages.get(language, 0) + 1
+
+    def language_share(self, language: str) -> float:
+        """The share of chunks in ``language`` or of unknown language."""
+        matching = self._languages.get(language, 0) + self._languages.get("", 0)
+        return matching / max(1, len(self.ids))
+
+
+def evidence(
+    text: str,
+    key: str,
+    chunk_ids: list[str],
+    score: float,
+    corpus: Corpus,
+    *,
+    answered: bool,
+) -> Evidence:
+    """Issue ``key`` as search evidence: its best chunks' passages for ``text``."""
+    # the answered issue may not have matched: then look through all its chunks
+    rows = [corpus.rows[c] for c in chunk_ids[:3]] or corpus.issue_rows[key]
+    issue = issue_from_metadata(corpus.metadatas[rows[0]])
+    idf = {term: corpus.bm25.idf(term) for term in tokenize(text)}
+    passages = select_passages(text, [corpus.texts[r] for r in rows], idf=idf)
+    return Evidence(
+        issue_key=issue.key,
+        title=issue.title,
+        url=issue.url,
+        number=issue.number,
+        date=issue.date,
+        score=round(score, 6),
+        passages=passages,
+        answered=answered,
+    )

@@ -1,5 +1,7 @@
 """SQLite state: processed mail, replies, drafts, runs, archive issues.
 
+The review's and the insights' state live in ``store_review`` and ``store_insights``.
+
 Schema changes happen only through MIGRATIONS, an append-only list of named
 steps; each opened database records which ones it has.
 """
@@ -197,17 +199,8 @@ def record_processed(
            ON CONFLICT (account, folder, uidvalidity, uid)
            DO UPDATE SET message_id=excluded.message_id, status=excluded.status,
                          error=excluded.error, updated_at=excluded.updated_at""",
-        (
-            ref.account,
-            ref.folder,
-            ref.uidvalidity,
-            ref.uid,
-            message_id,
-            status,
-            error,
-            stamp,
-            stamp,
-        ),
+        (ref.account, ref.folder, ref.uidvalidity, ref.uid, message_id, status, error,
+         stamp, stamp),
     )
 
 
@@ -226,31 +219,13 @@ def add_reply(
                quoted_text, defects, attachments, raw, created_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         (
-            ref.account,
-            ref.folder,
-            ref.uidvalidity,
-            ref.uid,
-            mail.message_id,
-            mail.from_email,
-            mail.from_name,
-            mail.first_name,
-            mail.reply_to,
-            mail.subject,
-            mail.date.isoformat() if mail.date else "",
-            mail.in_reply_to,
-            " ".join(mail.references),
-            mail.language,
-            triage.kind.value,
-            triage.intent,
-            triage.reason,
-            triage.issue_number,
-            mail.reply_text,
-            mail.body_text,
-            mail.quoted_text,
-            json.dumps(list(mail.defects)),
-            json.dumps([asdict(a) for a in mail.attachments]),
-            raw,
-            now(),
+            ref.account, ref.folder, ref.uidvalidity, ref.uid, mail.message_id,
+            mail.from_email, mail.from_name, mail.first_name, mail.reply_to, mail.subject,
+            mail.date.isoformat() if mail.date else "", mail.in_reply_to,
+            " ".join(mail.references), mail.language, triage.kind.value, triage.intent,
+            triage.reason, triage.issue_number, mail.reply_text, mail.body_text,
+            mail.quoted_text, json.dumps(list(mail.defects)),
+            json.dumps([asdict(a) for a in mail.attachments]), raw, now(),
         ),
     )
     return int(cursor.lastrowid)
@@ -310,19 +285,8 @@ def save_draft(conn: sqlite3.Connection, reply_id: int, draft: Draft, *, error: 
                language=excluded.language, cited=excluded.cited, flags=excluded.flags,
                drafter=excluded.drafter, error=excluded.error, updated_at=excluded.updated_at
            WHERE drafts.status IN ('pending', 'failed')""",
-        (
-            reply_id,
-            status.value,
-            draft.text,
-            draft.text,
-            draft.language,
-            cited,
-            json.dumps(draft.flags),
-            draft.drafter,
-            error,
-            stamp,
-            stamp,
-        ),
+        (reply_id, status.value, draft.text, draft.text, draft.language, cited,
+         json.dumps(draft.flags), draft.drafter, error, stamp, stamp),
     )
     row = conn.execute("SELECT id FROM drafts WHERE reply_id=?", (reply_id,)).fetchone()
     return int(row[0])
@@ -390,18 +354,8 @@ def replace_issues(conn: sqlite3.Connection, issues: Sequence[Issue]) -> None:
     conn.executemany(
         "INSERT INTO archive_issues VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            (
-                i.key,
-                i.number,
-                i.title,
-                i.date,
-                i.url,
-                json.dumps(list(i.tags)),
-                i.language,
-                i.message_id,
-                i.source,
-                i.text,
-            )
+            (i.key, i.number, i.title, i.date, i.url, json.dumps(list(i.tags)), i.language,
+             i.message_id, i.source, i.text)
             for i in issues
         ],
     )
@@ -424,170 +378,3 @@ def load_issues(conn: sqlite3.Connection) -> list[Issue]:
         )
         for r in rows
     ]
-
-
-# --- review (approval, edits, ideas) ----------------------------------------
-
-
-def set_final_text(conn: sqlite3.Connection, draft_id: int, text: str) -> None:
-    """The author's edit of a draft; the generated text stays as it was."""
-    conn.execute(
-        "UPDATE drafts SET final_text=?, updated_at=? WHERE id=?", (text, now(), draft_id)
-    )
-
-
-def record_approval(
-    conn: sqlite3.Connection,
-    draft_id: int,
-    *,
-    final_text: str,
-    destination: str,
-    marker: str,
-    sent: bool = False,
-) -> None:
-    stamp = now()
-    conn.execute(
-        """UPDATE drafts SET status='approved', final_text=?, destination=?, marker=?,
-               approved_at=?, sent_at=CASE WHEN ? THEN ? ELSE sent_at END, updated_at=?
-           WHERE id=?""",
-        (final_text, destination, marker, stamp, sent, stamp, stamp, draft_id),
-    )
-
-
-def clear_destination(conn: sqlite3.Connection, draft_id: int) -> None:
-    conn.execute(
-        "UPDATE drafts SET destination='', marker='', updated_at=? WHERE id=?", (now(), draft_id)
-    )
-
-
-def set_marked_idea(conn: sqlite3.Connection, draft_id: int, marked: bool) -> None:
-    conn.execute(
-        "UPDATE drafts SET marked_idea=?, updated_at=? WHERE id=?", (int(marked), now(), draft_id)
-    )
-
-
-def approved_edits(conn: sqlite3.Connection) -> list[sqlite3.Row]:
-    """Generated and final text of every approved draft, in approval order."""
-    return list(
-        conn.execute(
-            """SELECT id, generated_text, final_text, approved_at FROM drafts
-               WHERE status='approved' AND approved_at != '' ORDER BY approved_at, id"""
-        )
-    )
-
-
-
-def pending_cards(conn: sqlite3.Connection, excerpt_chars: int = 600) -> list[sqlite3.Row]:
-    """What the review queue shows of each pending draft (reply text cut to an excerpt)."""
-    return list(
-        conn.execute(
-            """SELECT d.id, d.final_text, d.flags, d.marked_idea, d.language,
-                   r.from_email AS reader_email, r.from_name AS reader_name, r.reply_to,
-                   r.subject, substr(r.reply_text, 1, ?) AS reply_text, r.intent,
-                   r.issue_number, r.date AS reply_date
-               FROM drafts d JOIN replies r ON r.id = d.reply_id
-               WHERE d.status = 'pending' ORDER BY d.id""",
-            (excerpt_chars,),
-        )
-    )
-
-
-# --- insights: tags, quote permission, reply vectors ------------------------------
-
-
-def _ensure_insight_row(conn: sqlite3.Connection, reply_id: int) -> None:
-    conn.execute("INSERT OR IGNORE INTO reply_insights (reply_id) VALUES (?)", (reply_id,))
-
-
-def replies_to_tag(conn: sqlite3.Connection) -> list[sqlite3.Row]:
-    """Replies of kind 'reply' never tagged."""
-    return list(
-        conn.execute(
-            """SELECT r.* FROM replies r LEFT JOIN reply_insights i ON i.reply_id = r.id
-               WHERE r.kind = 'reply' AND (i.reply_id IS NULL OR i.tagged_at = '')
-               ORDER BY r.id"""
-        )
-    )
-
-
-def save_auto_tags(
-    conn: sqlite3.Connection,
-    reply_id: int,
-    intents: Sequence[str],
-    topics: Sequence[str],
-    tagger: str,
-) -> None:
-    """Replace the automatic tags of a reply; tags the author edited are left alone."""
-    _ensure_insight_row(conn, reply_id)
-    row = conn.execute("SELECT edited FROM reply_insights WHERE reply_id=?", (reply_id,)).fetchone()
-    conn.execute("UPDATE reply_insights SET tagger=?, tagged_at=? WHERE reply_id=?",
-                 (tagger, now(), reply_id))
-    if row["edited"]:
-        return
-    conn.execute("DELETE FROM reply_tags WHERE reply_id=? AND source='auto'", (reply_id,))
-    rows = [(reply_id, "intent", t, "auto", n) for n, t in enumerate(intents)]
-    rows += [(reply_id, "topic", t, "auto", n) for n, t in enumerate(topics)]
-    conn.executemany("INSERT OR IGNORE INTO reply_tags VALUES (?, ?, ?, ?, ?)", rows)
-
-
-def edit_tags(
-    conn: sqlite3.Connection,
-    reply_id: int,
-    add: Sequence[tuple[str, str]] = (),
-    remove: Sequence[tuple[str, str]] = (),
-) -> None:
-    """The author's change to a reply's tags, as (kind, tag) pairs; marks the tags edited."""
-    _ensure_insight_row(conn, reply_id)
-    for kind, tag in remove:
-        conn.execute("DELETE FROM reply_tags WHERE reply_id=? AND kind=? AND tag=?",
-                     (reply_id, kind, tag))
-    for kind, tag in add:
-        conn.execute(
-            """INSERT INTO reply_tags VALUES (?, ?, ?, 'author',
-                   (SELECT count(*) FROM reply_tags WHERE reply_id=? AND kind=?))
-               ON CONFLICT (reply_id, kind, tag) DO NOTHING""",
-            (reply_id, kind, tag, reply_id, kind),
-        )
-    conn.execute("UPDATE reply_insights SET edited=1 WHERE reply_id=?", (reply_id,))
-
-
-def tags_of(conn: sqlite3.Connection, reply_ids: Sequence[int] | None = None) -> dict[int, dict]:
-    """reply id -> {"intents": [...], "topics": [...], "edited", "quote", "tagger"}."""
-    sql = "SELECT * FROM reply_insights"
-    params: tuple = ()
-    if reply_ids is not None:
-        sql += f" WHERE reply_id IN ({','.join('?' * len(reply_ids))})"
-        params = tuple(reply_ids)
-    found = {
-        r["reply_id"]: {"intents": [], "topics": [], "edited": bool(r["edited"]),
-                        "quote": r["quote"], "tagger": r["tagger"]}
-        for r in conn.execute(sql, params)
-    }
-    rows = conn.execute(
-        "SELECT reply_id, kind, tag FROM reply_tags ORDER BY reply_id, kind, position, tag"
-    )
-    for r in rows:
-        if r["reply_id"] in found:
-            found[r["reply_id"]]["intents" if r["kind"] == "intent" else "topics"].append(r["tag"])
-    return found
-
-
-def set_quote_permission(conn: sqlite3.Connection, reply_id: int, quote: str) -> None:
-    """"with_name", "anonymous" or "no" (the default)."""
-    _ensure_insight_row(conn, reply_id)
-    conn.execute("UPDATE reply_insights SET quote=? WHERE reply_id=?", (quote, reply_id))
-
-
-def save_reply_vector(conn: sqlite3.Connection, reply_id: int, spec: str, vector: bytes) -> None:
-    _ensure_insight_row(conn, reply_id)
-    conn.execute("UPDATE reply_insights SET vector_spec=?, vector=? WHERE reply_id=?",
-                 (spec, vector, reply_id))
-
-
-def reply_vectors(conn: sqlite3.Connection, spec: str) -> dict[int, bytes]:
-    """Stored reply embeddings made with `spec`."""
-    rows = conn.execute(
-        "SELECT reply_id, vector FROM reply_insights WHERE vector_spec=? AND vector IS NOT NULL",
-        (spec,),
-    )
-    return {r[0]: r[1] for r in rows}

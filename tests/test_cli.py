@@ -18,7 +18,7 @@ COMMANDS = [
     [], ["run"], ["drafts"], ["drafts", "list"], ["drafts", "show"], ["drafts", "approve"],
     ["drafts", "skip"], ["archive"], ["archive", "import"], ["archive", "list"],
     ["archive", "search"], ["archive", "reindex"], ["parse"], ["doctor"], ["demo"], ["other"],
-    ["status"], ["eval", "retrieval"],
+    ["status"], ["eval", "retrieval"], ["reader"], ["reader", "export"], ["reader", "forget"],
 ]
 
 

@@ -11,7 +11,7 @@ from langchain_core.embeddings import DeterministicFakeEmbedding
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
-from inbox_agent import insights_use, store
+from inbox_agent import insights_use, store, store_insights
 from inbox_agent.cli import main
 from inbox_agent.insights import (
     Vocabulary,
@@ -211,8 +211,8 @@ def env(tmp_path):
 
 def test_a_run_tags_every_reply_and_stores_its_embedding(env):
     conn = store.connect(env.config.state.db)
-    tags = store.tags_of(conn)
-    vectors = store.reply_vectors(conn, env.config.index.embedding)
+    tags = store_insights.tags_of(conn)
+    vectors = store_insights.reply_vectors(conn, env.config.index.embedding)
     conn.close()
     assert len(tags) == 6 and set(vectors) == set(tags)
     assert all(t["quote"] == "no" and t["tagger"] == "rules" for t in tags.values())
@@ -224,8 +224,8 @@ def test_author_tags_survive_automatic_tagging(env):
     insights_use.set_tags(env.config, 1, ["idée de sujet", "idea"], ["semaine de 4 jours"])
     conn = store.connect(env.config.state.db)
     with store.transaction(conn):
-        store.save_auto_tags(conn, 1, ["question"], ["semaine de 4 jours"], "rules")
-    info = store.tags_of(conn, [1])[1]
+        store_insights.save_auto_tags(conn, 1, ["question"], ["semaine de 4 jours"], "rules")
+    info = store_insights.tags_of(conn, [1])[1]
     conn.close()
     assert "semaine de 4 jours" not in info["topics"] and "idée de sujet" in info["topics"]
     assert "idea" in info["intents"] and info["edited"]

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import groupby
 
-from inbox_agent import queries, review, store
+from inbox_agent import queries, review, store, store_review
 from inbox_agent.config import Config
 from inbox_agent.errors import InboxAgentError
 from inbox_agent.pipeline import open_state
@@ -96,7 +96,7 @@ def _sort_key(row: sqlite3.Row) -> tuple:
 def queue(config: Config, filters: QueueFilters) -> Queue:
     conn = open_state(config)
     try:
-        rows = store.pending_cards(conn)
+        rows = store_review.pending_cards(conn)
         titles = issue_titles(conn)
         counts = dict(conn.execute("SELECT status, count(*) FROM drafts GROUP BY status"))
     finally:
