@@ -19,6 +19,7 @@ from inbox_agent import guardrails
 from inbox_agent.config import Config
 from inbox_agent.draft import DraftRequest, detect_register, fr_typography, human_date
 from inbox_agent.errors import InboxAgentError
+from inbox_agent.insights import embedding_text
 from inbox_agent.models import Draft, Evidence, Issue
 
 log = logging.getLogger("inbox_agent.drafting")
@@ -52,11 +53,8 @@ def build_context(
 ) -> ReplyContext:
     """The reader, their message, the issue answered, related issues, history and examples."""
     answered = _answered_key(row["issue_number"], issues)
-    evidence = list(
-        index.search(
-            row["reply_text"] or row["subject"], k=config.draft.max_issues, answered=answered
-        )
-    )
+    query = embedding_text(row["reply_text"] or row["subject"])
+    evidence = list(index.search(query, k=config.draft.max_issues, answered=answered))
     language = language_of(config, row)
     register = detect_register(row["reply_text"], config.author.register)
     request = DraftRequest(
@@ -85,7 +83,7 @@ def build_context(
         "answered": _issue_view(issues.get(answered or ""), language),
         "evidence": [_evidence_view(e, language) for e in evidence],
         "history": _history(config, conn, row),
-        "examples": _examples(config, index, row["reply_text"], language),
+        "examples": _examples(config, index, query, language),
         "placeholder": guardrails.placeholder(language, PLACEHOLDER_WHAT.get(language, "…")),
         "min_words": config.draft.min_words,
         "max_words": config.draft.max_words,

