@@ -6,7 +6,7 @@ Data sets:
   demo     the demo Maildir (examples/replies), replies in several languages and layouts;
   sample   N ~1.5 KB plain-text replies (tests/fixtures_dovecot.sample_reply), the pull
            benchmark's messages;
-  corpus   the MIME torture messages and talon replies of /work/shared/corpora, when present.
+  corpus   the MIME torture messages and talon replies of ../shared/corpora, when present.
 Issues for triage come from the demo archive (examples/archive).
 
 With a baseline (default: the committed version, HEAD), the parse/quotes/triage/langdetect
@@ -38,7 +38,8 @@ from inbox_agent import archive, parse, triage  # noqa: E402
 from inbox_agent.models import Issue  # noqa: E402
 from tests.fixtures_dovecot import sample_reply  # noqa: E402
 
-CORPORA = Path(os.environ.get("INBOX_AGENT_CORPORA", "/work/shared/corpora"))
+DEFAULT_CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
+CORPORA = Path(os.environ.get("INBOX_AGENT_CORPORA", DEFAULT_CORPORA))
 MODULES = ("langdetect", "quotes", "parse", "triage")
 
 
