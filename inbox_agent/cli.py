@@ -6,7 +6,6 @@ registered on `main` at the end of this module.
 
 from __future__ import annotations
 
-import json
 import logging
 import tempfile
 from pathlib import Path
@@ -15,7 +14,7 @@ import click
 
 from inbox_agent import pipeline, queries
 from inbox_agent.cli_archive import archive, eval_group, parse_cmd
-from inbox_agent.cli_common import Group, Progress, config_of, format_draft
+from inbox_agent.cli_common import Group, Progress, config_of, echo_json, format_draft
 from inbox_agent.cli_drafts import drafts
 from inbox_agent.cli_insights import quote_cmd, tags_group, topics_cmd
 from inbox_agent.cli_reader import reader
@@ -60,7 +59,7 @@ def other_mail(ctx: click.Context, as_json: bool) -> None:
     """Mail set apart: auto-replies, bounces, unsubscribe requests."""
     items = queries.set_apart(config_of(ctx))
     if as_json:
-        click.echo(json.dumps(items, ensure_ascii=False, indent=2))
+        echo_json(items)
         return
     for item in items:
         click.echo(f"{item['id']:>4}  {item['kind']:<12} {item['from'][:32]:<32} {item['reason']}")
@@ -76,7 +75,7 @@ def status(ctx: click.Context, as_json: bool) -> None:
     info = queries.status(config_of(ctx))
     info.update(schedule_status(config_of(ctx)))
     if as_json:
-        click.echo(json.dumps(info, ensure_ascii=False, indent=2))
+        echo_json(info)
         return
     counts = ", ".join(f"{n} {s}" for s, n in info["drafts"].items()) or "none"
     click.echo(f"Drafts: {counts}")

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from inbox_agent import pipeline, queries
-from inbox_agent.cli_common import Progress, config_of
+from inbox_agent.cli_common import Progress, config_of, echo_json
 from inbox_agent.errors import InboxAgentError
 
 
@@ -41,7 +41,7 @@ def archive_search(ctx: click.Context, text: str, k: int, as_json: bool) -> None
     if as_json:
         from dataclasses import asdict
 
-        click.echo(json.dumps([asdict(r) for r in results], ensure_ascii=False, indent=2))
+        echo_json([asdict(r) for r in results])
         return
     for r in results:
         click.echo(f"{r.score:.3f}  {r.title}  {r.url}")
@@ -56,7 +56,7 @@ def archive_list(ctx: click.Context, as_json: bool) -> None:
     """The imported issues."""
     issues = queries.archive_issues(config_of(ctx))
     if as_json:
-        click.echo(json.dumps(issues, ensure_ascii=False, indent=2))
+        echo_json(issues)
         return
     if not issues:
         click.echo("The archive is empty: run `inbox-agent archive import`.")

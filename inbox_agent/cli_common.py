@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 
 import click
@@ -47,6 +48,11 @@ class Progress:
             if done == total or (stage, step) != self.last:
                 click.echo(f"{stage}: {done}/{total}", err=True)
             self.last = (stage, step)
+
+
+def echo_json(value: object) -> None:
+    """Print JSON as the --json options do: readable, non-ASCII kept."""
+    click.echo(json.dumps(value, ensure_ascii=False, indent=2))
 
 
 def config_of(ctx: click.Context) -> Config:

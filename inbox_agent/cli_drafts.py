@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
 from inbox_agent import pipeline, queries
-from inbox_agent.cli_common import config_of, format_draft
+from inbox_agent.cli_common import config_of, echo_json, format_draft
 from inbox_agent.models import DraftStatus
 
 
@@ -25,7 +23,7 @@ def drafts_list(ctx: click.Context, status: str | None, as_json: bool) -> None:
     """All drafts, newest last."""
     items = queries.list_drafts(config_of(ctx), status)
     if as_json:
-        click.echo(json.dumps(items, ensure_ascii=False, indent=2))
+        echo_json(items)
         return
     if not items:
         click.echo("No drafts yet: run `inbox-agent run` first.")
@@ -44,7 +42,7 @@ def drafts_show(ctx: click.Context, draft_id: int, as_json: bool) -> None:
     """One draft with the reader's message."""
     d = queries.get_draft(config_of(ctx), draft_id)
     if as_json:
-        click.echo(json.dumps(d, ensure_ascii=False, indent=2))
+        echo_json(d)
         return
     click.echo(format_draft(d))
 

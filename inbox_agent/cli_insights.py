@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
-from inbox_agent.cli_common import config_of
+from inbox_agent.cli_common import config_of, echo_json
 
 
 @click.command("topics")
@@ -21,7 +19,7 @@ def topics_cmd(ctx: click.Context, since: str | None, fmt: str) -> None:
 
     result = insights_use.topics_report(config_of(ctx), since)
     if fmt == "json":
-        click.echo(json.dumps(insights_use.topics_json(result), ensure_ascii=False, indent=2))
+        echo_json(insights_use.topics_json(result))
     elif fmt == "csv":
         click.echo(insights_use.topics_csv(result), nl=False)
     else:
@@ -43,7 +41,7 @@ def tags_show(ctx: click.Context, reply_id: int, as_json: bool) -> None:
 
     info = insights_use.reply_tags(config_of(ctx), reply_id)
     if as_json:
-        click.echo(json.dumps(info, ensure_ascii=False, indent=2))
+        echo_json(info)
         return
     click.echo(f"Reply {reply_id}{' (edited)' if info['edited'] else ''}")
     click.echo(f"  intents: {', '.join(info['intents']) or '-'}")

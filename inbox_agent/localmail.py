@@ -80,7 +80,29 @@ def _remove_marked(box: mailbox.Mailbox, marker_header: str, marker_value: str) 
     return len(marked)
 
 
-class MaildirSource:
+class _LocalSource:
+    """What the Maildir and mbox sources share: one folder, "INBOX", never changed by pulling."""
+
+    def __enter__(self) -> Self:
+        self._open()
+        return self
+
+    def _open(self) -> mailbox.Mailbox:  # pragma: no cover - each source opens its own kind
+        raise NotImplementedError
+
+    def folders(self) -> list[str]:
+        return [LOCAL_FOLDER]
+
+    def uidvalidity(self, folder: str) -> int:
+        _check_folder(folder)
+        return LOCAL_UIDVALIDITY
+
+    def mark_processed(self, folder: str, uids: Sequence[int]) -> None:
+        """Nothing: a local source is never changed by pulling."""
+        _check_folder(folder)
+
+
+class MaildirSource(_LocalSource):
     """A Maildir read as one folder, "INBOX". Reading never changes flags nor moves files."""
 
     def __init__(
@@ -92,10 +114,6 @@ class MaildirSource:
         self.account = f"maildir:{self.path}"
         self._box: mailbox.Maildir | None = None
         self._keys: dict[int, str] = {}
-
-    def __enter__(self) -> Self:
-        self._open()
-        return self
 
     def __exit__(self, *exc: object) -> None:
         self._box = None
@@ -109,13 +127,6 @@ class MaildirSource:
                 )
             self._box = mailbox.Maildir(self.path, factory=None, create=False)
         return self._box
-
-    def folders(self) -> list[str]:
-        return [LOCAL_FOLDER]
-
-    def uidvalidity(self, folder: str) -> int:
-        _check_folder(folder)
-        return LOCAL_UIDVALIDITY
 
     def _delivery_times(self) -> dict[str, float]:
         """Maildir key -> file mtime, read from new/ and cur/ like the stdlib does."""
@@ -157,10 +168,6 @@ class MaildirSource:
             date = dt.datetime.fromtimestamp(times.get(key, 0.0), tz=dt.UTC)
             yield _fetched(self.account, uid, raw, date, self.max_message_mb)
 
-    def mark_processed(self, folder: str, uids: Sequence[int]) -> None:
-        """Nothing: a local source is never changed by pulling."""
-        _check_folder(folder)
-
     def _drafts(self) -> mailbox.Maildir:
         try:
             return mailbox.Maildir(self.drafts_path, factory=None, create=True)
@@ -197,7 +204,7 @@ def _from_line_date(box: mailbox.mbox, key: str) -> dt.datetime | None:
     return parsed.replace(tzinfo=dt.UTC)
 
 
-class MboxSource:
+class MboxSource(_LocalSource):
     """An mbox file read as one folder, "INBOX". UID: 56 bits of SHA-1(Message-ID or bytes)."""
 
     def __init__(
@@ -211,10 +218,6 @@ class MboxSource:
         self.account = f"mbox:{self.path}"
         self._box: mailbox.mbox | None = None
         self._keys: dict[int, str] = {}
-
-    def __enter__(self) -> Self:
-        self._open()
-        return self
 
     def __exit__(self, *exc: object) -> None:
         box, self._box = self._box, None
@@ -232,13 +235,6 @@ class MboxSource:
                 )
             self._box = mailbox.mbox(self.path, factory=None, create=False)
         return self._box
-
-    def folders(self) -> list[str]:
-        return [LOCAL_FOLDER]
-
-    def uidvalidity(self, folder: str) -> int:
-        _check_folder(folder)
-        return LOCAL_UIDVALIDITY
 
     def _index(self) -> dict[int, str]:
         """uid -> mbox key. A repeated Message-ID (or identical bytes) gets "#n" appended."""
@@ -280,10 +276,6 @@ class MboxSource:
                 continue
             raw = box.get_bytes(key)
             yield _fetched(self.account, uid, raw, _from_line_date(box, key), self.max_message_mb)
-
-    def mark_processed(self, folder: str, uids: Sequence[int]) -> None:
-        """Nothing: a local source is never changed by pulling."""
-        _check_folder(folder)
 
     def _change_drafts(self, raw: bytes | None, marker_header: str, marker_value: str) -> int:
         """Remove our marked drafts, then add `raw` (if given); returns the count removed."""
