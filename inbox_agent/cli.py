@@ -99,7 +99,7 @@ def status(ctx: click.Context, as_json: bool) -> None:
 def worker_cmd(ctx: click.Context, run_now: bool) -> None:
     """Run passes on the [schedule] of the config until stopped (SIGTERM or Ctrl-C).
 
-    Missed passes (machine off) run once at start; a stop lets the current message finish.
+    Missed passes (machine off) run once at start; a stop lets the work in hand finish.
     """
     from inbox_agent.worker import serve
 

@@ -23,7 +23,7 @@ _SHORT_WORDS = {  # words that settle the language of a very short reply on thei
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 _MIN_LETTERS = 3
 _SHORT_TEXT = 40
-MAX_SAMPLE_CHARS = 800
+MAX_SAMPLE_CHARS = 400
 
 
 @functools.lru_cache(maxsize=1)

@@ -1,9 +1,9 @@
 """Use cases: each command of the CLI, worker and web page is one call here.
 
-Bookkeeping lives here: a message is committed (processed row + reply row)
-in one transaction as soon as it is handled, so a crash or a rerun never
-loses a reply nor creates it twice; one message's failure is recorded and
-the batch goes on.
+Bookkeeping lives here: a message's processed row and reply row are committed in
+the same transaction (a small group of messages at a time), so a crash or a rerun
+never loses a reply nor creates it twice; one message's failure is recorded and the
+batch goes on.
 """
 
 from __future__ import annotations
@@ -11,14 +11,14 @@ from __future__ import annotations
 import hashlib
 import logging
 import sqlite3
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from inbox_agent import store
 from inbox_agent.config import Config
 from inbox_agent.errors import InboxAgentError
-from inbox_agent.models import FetchedMail, Issue, ReplyKind
+from inbox_agent.models import FetchedMail, Issue, ParsedMail, ReplyKind, Triage
 
 log = logging.getLogger("inbox_agent")
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -144,60 +144,83 @@ def message_id_of(mail_id: str, raw: bytes) -> str:
     return f"<sha256-{hashlib.sha256(raw).hexdigest()[:32]}@inbox-agent.invalid>"
 
 
-def process_message(
-    conn: sqlite3.Connection,
-    fetched: FetchedMail,
-    issues: list[Issue],
-    patterns: tuple[str, ...],
-    report: RunReport,
-) -> None:
-    """Parse, triage and store one message in a single transaction."""
+@dataclass
+class Analysis:
+    """What parse and triage made of one message's bytes, or why they failed."""
+
+    mail: ParsedMail | None
+    verdict: Triage | None
+    error: str = ""
+
+
+def analyse(raw: bytes, issues, patterns: tuple[str, ...]) -> Analysis:
+    """Parse and triage one message (pure); any failure is returned, never raised."""
     from inbox_agent.parse import parse_message
     from inbox_agent.triage import triage
 
+    try:
+        mail = parse_message(raw)
+        return Analysis(mail, triage(mail, issues, patterns))
+    except Exception as err:  # one message's failure never stops the batch
+        return Analysis(None, None, str(err) or type(err).__name__)
+
+
+def store_message(
+    conn: sqlite3.Connection, fetched: FetchedMail, analysis: Analysis | None, report: RunReport
+) -> None:
+    """Record one message (reply row and processed row) inside the caller's transaction."""
+    from inbox_agent.privacy import FORGOTTEN, is_forgotten, message_hash
+
     ref = fetched.ref
     report.fetched += 1
-    if fetched.raw is None:
-        with store.transaction(conn):
-            store.record_processed(
-                conn, ref, message_id="", status="skipped", error=fetched.skip_reason or ""
-            )
+    if fetched.raw is None or analysis is None:
+        store.record_processed(
+            conn, ref, message_id="", status="skipped", error=fetched.skip_reason or ""
+        )
         report.skipped += 1
         return
-    try:
-        mail = parse_message(fetched.raw)
-        verdict = triage(mail, issues, patterns)
-    except Exception as err:  # one message's failure never stops the batch
-        log.warning("message %s/%s failed: %s", ref.folder, ref.uid, err)
-        with store.transaction(conn):
-            store.record_processed(conn, ref, message_id="", status="failed", error=str(err)[:500])
+    mail, verdict = analysis.mail, analysis.verdict
+    if mail is None or verdict is None:
+        log.warning("message %s/%s failed: %s", ref.folder, ref.uid, analysis.error)
+        store.record_processed(
+            conn, ref, message_id="", status="failed", error=analysis.error[:500]
+        )
         report.failed += 1
-        report.errors.append(f"{ref.folder} uid {ref.uid}: {err}")
+        report.errors.append(f"{ref.folder} uid {ref.uid}: {analysis.error}")
         return
     message_id = message_id_of(mail.message_id, fetched.raw)
     if mail.message_id != message_id:
-        from dataclasses import replace
-
         mail = replace(mail, message_id=message_id)
-    from inbox_agent.privacy import FORGOTTEN, is_forgotten, message_hash
-
-    with store.transaction(conn):
-        if is_forgotten(conn, message_id):  # the reader asked to be forgotten
-            store.record_processed(
-                conn, ref, message_id=message_hash(message_id), status=FORGOTTEN
-            )
-            report.skipped += 1
-            return
-        if store.reply_id_for_message(conn, message_id) is not None:
-            store.record_processed(conn, ref, message_id=message_id, status="duplicate")
-            report.duplicates += 1
-            return
-        store.add_reply(conn, ref, mail, verdict, fetched.raw)
-        store.record_processed(conn, ref, message_id=message_id, status="done")
+    if is_forgotten(conn, message_id):  # the reader asked to be forgotten
+        store.record_processed(conn, ref, message_id=message_hash(message_id), status=FORGOTTEN)
+        report.skipped += 1
+        return
+    if store.reply_id_for_message(conn, message_id) is not None:
+        store.record_processed(conn, ref, message_id=message_id, status="duplicate")
+        report.duplicates += 1
+        return
+    store.add_reply(conn, ref, mail, verdict, fetched.raw)
+    store.record_processed(conn, ref, message_id=message_id, status="done")
     if verdict.kind is ReplyKind.REPLY:
         report.replies += 1
     else:
         report.set_apart += 1
+
+
+def process_message(
+    conn: sqlite3.Connection,
+    fetched: FetchedMail,
+    issues,
+    patterns: tuple[str, ...],
+    report: RunReport,
+) -> None:
+    """Parse, triage and store one message in a single transaction."""
+    analysis = analyse(fetched.raw, issues, patterns) if fetched.raw is not None else None
+    with store.transaction(conn):
+        store_message(conn, fetched, analysis, report)
+
+
+STORE_GROUP = 50  # messages committed together: a crash costs at most this many re-reads
 
 
 def pull(
@@ -209,8 +232,15 @@ def pull(
     progress: Progress = _no_progress,
     should_stop: Callable[[], bool] = lambda: False,
 ) -> None:
-    """Fetch and store every message not processed yet, in every configured folder."""
-    issues = store.load_issues(conn)
+    """Fetch and store every message not processed yet, in every configured folder.
+
+    Messages are committed in groups of STORE_GROUP, each group in one transaction with
+    its processed rows: a crash loses no reply and stores none twice, the next run just
+    reads the uncommitted group again. A stop request ends the pass after the group.
+    """
+    from inbox_agent.triage import issue_index
+
+    issues = issue_index(store.load_issues(conn))
     patterns = config.newsletter.subject_patterns
     source = source or make_source(config)
     with source:
@@ -218,17 +248,33 @@ def pull(
             uidvalidity = source.uidvalidity(folder)
             known = store.processed_uids(conn, source.account, folder, uidvalidity)
             new = [uid for uid in source.uids(folder, since=_since(config)) if uid not in known]
-            done_uids = []
-            for n, fetched in enumerate(source.fetch(folder, new), 1):
-                process_message(conn, fetched, issues, patterns, report)
-                done_uids.append(fetched.ref.uid)
-                progress(f"reading {folder}", n, len(new))
+            done_uids: list[int] = []
+            for group in _groups(source.fetch(folder, new), STORE_GROUP):
+                analyses = [
+                    analyse(f.raw, issues, patterns) if f.raw is not None else None for f in group
+                ]
+                with store.transaction(conn):
+                    for fetched, analysis in zip(group, analyses, strict=True):
+                        store_message(conn, fetched, analysis, report)
+                done_uids.extend(f.ref.uid for f in group)
+                progress(f"reading {folder}", len(done_uids), len(new))
                 if should_stop():
                     break
             if done_uids:
                 source.mark_processed(folder, done_uids)
             if should_stop():
                 return
+
+
+def _groups(items: Iterable[FetchedMail], size: int) -> Iterator[list[FetchedMail]]:
+    group: list[FetchedMail] = []
+    for item in items:
+        group.append(item)
+        if len(group) >= size:
+            yield group
+            group = []
+    if group:
+        yield group
 
 
 def _since(config: Config):
@@ -375,8 +421,14 @@ def regenerate_draft(
         reply = store.get_reply(conn, row["reply_id"])
         issues = {i.key: i for i in store.load_issues(conn)}
         draft = drafting.regenerate(
-            config, reply, row["final_text"], instruction, index or make_index(config), issues,
-            conn, model=model,
+            config,
+            reply,
+            row["final_text"],
+            instruction,
+            index or make_index(config),
+            issues,
+            conn,
+            model=model,
         )
         with store.transaction(conn):
             store.save_draft(conn, reply["id"], draft)

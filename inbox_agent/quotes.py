@@ -35,7 +35,25 @@ _WROTE_STEMS = (
     "escreveu", "skrev", "napisa", "kirjoitti", "viết", "пишет", "написал", "yazd", "írta",
     "napsal", "scrie", "έγραψε",
 )  # fmt: skip
+_STEM = re.compile("|".join(map(re.escape, _WROTE_STEMS)))  # on case-folded text
 _EMAIL_COLON_END = re.compile(r"@[\w.-]+\s*[>)\]]?\s*:\s*$")
+_MARKS = re.compile(r"[:@]|[-=_*]{2}")
+
+
+def _may_start_header(line: str) -> bool:
+    """False for a line no quote header can start with, true for the others.
+
+    A one-line header holds a colon, an address or a rule, or else ends with a "wrote"
+    word (at most 10 characters long); a header spread over several lines starts like
+    _MULTILINE_START. Most lines of a reader's prose fail all three at once.
+    """
+    return bool(
+        _MARKS.search(line)
+        or _STEM.search(line.rstrip()[-16:].casefold())
+        or _MULTILINE_START.match(line)
+    )
+
+
 _OPENER = re.compile(
     r"(?:^|-{2,}\s*)(?:on|le|am|el|il|op|em|den|på|w\s+dniu|dnia|vào|da|dne|el\s+día)\s",
     re.IGNORECASE,
@@ -214,6 +232,8 @@ def _header_span(lines: list[str], i: int) -> int:
     line = lines[i]
     if not line.strip():
         return 0
+    if not _may_start_header(line):
+        return 0
     if _SEPARATOR.match(line):
         return 1
     if _RULE.match(line):
@@ -267,8 +287,7 @@ def _is_wrote_header(joined: str, first: str) -> bool:
     if "http" in joined.lower() and not _EMAIL.search(joined):
         return False
     tail = joined[-80:]
-    folded = tail.casefold()
-    ends_wrote = any(s in folded for s in _WROTE_STEMS) and bool(_WROTE_END.search(tail))
+    ends_wrote = bool(_STEM.search(tail.casefold())) and bool(_WROTE_END.search(tail))
     if ends_wrote:
         anchored = _OPENER.search(first) or _DIGIT.search(joined) or _EMAIL.search(joined)
         return bool(anchored) or joined.rstrip().endswith("-")
@@ -280,14 +299,15 @@ def _is_wrote_header(joined: str, first: str) -> bool:
 def _cut_signature(lines: list[str], signer: str) -> tuple[list[str], list[str]]:
     """Split trailing signature lines off the reader's words (a sign-off word stays)."""
     removed: list[str] = []
+    content = [k for k, line in enumerate(lines) if line.strip()]
     for cutter in (_at_delimiter, _at_device_line, _at_signer, _after_sign_off, _at_bare_name):
-        content = [k for k, line in enumerate(lines) if line.strip()]
         if len(content) < 2:
             break
         cut = cutter(lines, content, signer)
         if cut is not None:
             removed = lines[cut:] + removed
             lines = lines[:cut]
+            content = [k for k in content if k < cut]
     return lines, removed
 
 
@@ -295,10 +315,14 @@ def _at_delimiter(lines: list[str], content: list[int], signer: str) -> int | No
     return next((k for k in content[1:] if _SIG_DELIMITER.match(lines[k])), None)
 
 
+_TAGS_AND_LINKS = re.compile(r"<[^>]*>|\(?https?://\S+\)?")
+
+
 def _at_device_line(lines: list[str], content: list[int], signer: str) -> int | None:
     """A bare "Sent from my Wiko 4G" line: nothing the reader wrote follows it."""
     for k in content[1:]:
-        bare = re.sub(r"<[^>]*>|\(?https?://\S+\)?", "", lines[k]).strip()
+        line = lines[k]
+        bare = (_TAGS_AND_LINKS.sub("", line) if "<" in line or "http" in line else line).strip()
         if _MOBILE_SIGNATURE.match(bare) and len(bare) <= 60 and "," not in bare:
             return k
     return None

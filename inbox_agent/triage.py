@@ -6,6 +6,7 @@ import functools
 import re
 import unicodedata
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from inbox_agent.models import Issue, ParsedMail, ReplyKind, Triage
 
@@ -66,38 +67,58 @@ def _rx(*parts: str, first: str = "") -> re.Pattern[str]:
     return re.compile(f"(?=[{first}])(?:{pattern})" if first else pattern, re.MULTILINE)
 
 
-# (intent, pattern, points per match, most points counted); ties go to the earlier intent.
-_INTENT_SIGNALS: tuple[tuple[str, re.Pattern[str], int, int], ...] = (
-    ("correction", _rx(
+class _Signal(NamedTuple):
+    """Evidence for one intent: `points` per match of `pattern`, at most `cap` in all.
+
+    Every match contains one of the `anchors` (tests/test_triage.py checks it on generated
+    matches), so a text holding none of them is skipped without running the pattern.
+    """
+
+    intent: str
+    pattern: re.Pattern[str]
+    points: int
+    cap: int
+    anchors: tuple[str, ...]
+
+
+def _signal(intent: str, pattern: re.Pattern[str], points: int, cap: int, anchors: str) -> _Signal:
+    return _Signal(intent, pattern, points, cap, tuple(anchors.split()))
+
+
+# Ties go to the earlier intent.
+_INTENT_SIGNALS: tuple[_Signal, ...] = (
+    _signal("correction", _rx(
         r"\berreur\b|\bcoquille|\btypo\b|\bfaute\s+de\s+frappe|\bmistake\b|\berratum\b"
         r"|\binexact|\bincorrect|\bse\s+tromp|\bc['’]est\s+faux\b|broken\s+link|\bshould\s+read\b"
         r"|lien\s+(?:est\s+)?(?:cass[ée]|mort)"
         r"|le\s+chiffre.{0,60}(?:faux|erron|inexact|pas\s+bon|date\s+de)",
         first="bcefilmst",
-    ), 4, 8),
-    ("disagreement", _rx(
+    ), 4, 8, "erreur coquille typo faute mistake erratum inexact incorrect tromp faux broken"
+             " should lien chiffre"),
+    _signal("disagreement", _rx(
         r"pas\s+(?:du\s+tout\s+|vraiment\s+)?d['’]\s*accord|\bd[ée]saccord\b|je\s+conteste"
         r"|pas\s+(?:du\s+tout\s+)?convaincue?|je\s+ne\s+partage\s+pas|i\s+(?:strongly\s+)?disagree"
         r"|don['’]?t\s+agree|not\s+convinced|beg\s+to\s+differ|you['’]re\s+wrong"
         r"|too\s+(?:soft|optimistic|naive|quick)|trop\s+(?:optimiste|naïf|naïve|rapide|gentil)"
         r"|facile\s+à\s+dire|\btu\s+te\s+trompes|\bvous\s+vous\s+trompez|je\s+nuancerais",
         first="bdfijnptvy",
-    ), 4, 8),
-    ("idea", _rx(
+    ), 4, 8, "accord contest convainc partage agree convinced differ wrong too trop facile"
+             " tromp nuancer"),
+    _signal("idea", _rx(
         r"tu\s+devrais|vous\s+devriez|\bsugg[èe]re\b|\bsugg[ée]rer\b|\bsuggest(?!ed)|\bsuggestion"
         r"|id[ée]e\s+(?:de\s+sujet|pour\s+un)|pourquoi\s+ne\s+pas|un\s+prochain\s+num[ée]ro"
         r"|ce\s+serait\s+(?:un\s+bon|bien|super|int[ée]ressant)|idea\s+for"
         r"|you\s+should\s+(?:write|cover|look)|how\s+about\s+(?:an?\s+)?issue"
         r"|j['’]aimerais\s+(?:bien\s+)?(?:lire|que\s+tu)",
         first="chijpstuvy",
-    ), 3, 6),
-    ("question", _rx(r"\w\W{0,3}\?"), 2, 6),
-    ("story", _rx(
+    ), 3, 6, "devrais devriez sugg idée idee pourquoi prochain serait idea should about aimerais"),
+    _signal("question", _rx(r"\w\W{0,3}\?"), 2, 6, "?"),
+    _signal("story", _rx(
         r"ça\s+m['’]est\s+arriv|cela\s+m['’]est\s+arriv|quand\s+j['’][ée]tais|je\s+me\s+souviens"
         r"|i\s+remember|when\s+i\s+was|happened\s+to\s+me",
         first="chijqwç",
-    ), 2, 4),
-    ("story", _rx(
+    ), 2, 4, "arriv quand souviens remember when happened"),
+    _signal("story", _rx(
         r"\bchez\s+nous\b|\b(?:mon|ma|notre)\s+(?:entreprise|boîte|entrepôt|[ée]quipe|service)\b"
         r"|dans\s+(?:mon|ma|notre)\s+(?:boulot|travail)|il\s+y\s+a\s+(?:deux|trois|\d+)\s+ans"
         r"|j['’]ai\s+(?:v[ée]cu|fait|pass[ée]|travaill[ée]|quitt[ée]|demand[ée])"
@@ -106,7 +127,8 @@ _INTENT_SIGNALS: tuple[tuple[str, re.Pattern[str], int, int], ...] = (
         r"|\bwe\s+(?:tried|did|had)\b|ich\s+habe|\bmeine?\b|\bmi\s+(?:empresa|equipo)\b"
         r"|\bnous\s+avons\b",
         first="acdijlmnow",
-    ), 1, 4),
+    ), 1, 4, "chez entreprise boîte entrepôt quipe service boulot travail ans ai dernier on"
+             " year my we habe mein mi avons"),
 )  # fmt: skip
 _QUESTION_START = _rx(
     r"^\s*(?:est-ce|pourquoi|comment|combien|quel(?:le)?s?\b|pourrais|pourriez|peux-tu"
@@ -213,9 +235,11 @@ def detect_intent(text: str) -> str:
     text = text[:_MAX_INTENT_CHARS].strip().lower()
     if not text:
         return "other"
-    scores: dict[str, int] = {}
-    for name, pattern, points, cap in _INTENT_SIGNALS:
-        scores[name] = scores.get(name, 0) + min(len(pattern.findall(text)) * points, cap)
+    scores = dict.fromkeys((s.intent for s in _INTENT_SIGNALS), 0)
+    for signal in _INTENT_SIGNALS:
+        if any(anchor in text for anchor in signal.anchors):
+            found = len(signal.pattern.findall(text))
+            scores[signal.intent] += min(found * signal.points, signal.cap)
     if not scores["question"] and _QUESTION_START.search(text):
         scores["question"] = 1
     if scores["story"] < _MIN_STORY_POINTS:

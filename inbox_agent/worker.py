@@ -5,8 +5,8 @@
 re-import (`pipeline.import_archive`, recorded as a run of kind "reindex"). Jobs live in a
 SQLite job store next to the state database, so passes missed while the machine was off
 coalesce into one catch-up pass at start (within `misfire_grace_minutes`). Every pass holds
-the single-instance lock (`inbox_agent.lock`). SIGTERM or SIGINT lets the current message
-finish, then the worker exits with code 0.
+the single-instance lock (`inbox_agent.lock`). SIGTERM or SIGINT lets the work in hand
+finish (one draft, or one group of messages being stored), then the worker exits with code 0.
 """
 
 from __future__ import annotations
@@ -239,7 +239,7 @@ def reindex(config: Config) -> dict[str, int]:
 
 
 def serve(config: Config, *, run_now: bool = False) -> None:
-    """Run the scheduler until SIGTERM/SIGINT; the current message finishes first."""
+    """Run the scheduler until SIGTERM/SIGINT; the work in hand finishes first."""
     _stop.clear()
     scheduler = make_scheduler(config)
     schedule_jobs(scheduler, config)
@@ -268,7 +268,7 @@ def _install_signal_handlers(scheduler, stopper: list[threading.Thread], done) -
         if _stop.is_set():
             return
         _stop.set()
-        log.warning("%s received: finishing the current message, then stopping",
+        log.warning("%s received: finishing the work in hand, then stopping",
                     signal.Signals(signum).name)
         thread = threading.Thread(target=_shutdown, args=(scheduler, done), name="worker-stop")
         stopper.append(thread)

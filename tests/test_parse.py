@@ -420,8 +420,23 @@ def test_quote_header_is_found_in_every_language(word: str) -> None:
     assert "old text" in quoted
 
 
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Le 8 juin 2026, Camille Martin a écrit",
+        "Camille Martin, le 8 juin 2026, a écrit",
+        "Camille Martin on 8 June 2026 wrote",
+        "Camille Martin, el 8 de junio de 2026, escribió",
+    ],
+)
+def test_quote_header_without_colon_or_address_is_found(header: str) -> None:
+    own, quoted = split_reply(f"Tout à fait d'accord.\n\n{header}\n> ancien texte\n> suite")
+    assert own == "Tout à fait d'accord."
+    assert header in quoted and "ancien texte" in quoted
+
+
 def test_long_reply_language_comes_from_its_beginning() -> None:
-    french = "Merci pour ce numéro, je l'ai lu deux fois et transmis à mon équipe. " * 10
+    french = "Merci pour ce numéro, je l'ai lu deux fois et transmis à mon équipe. " * 5
     english = "Thanks, this part is written in English and it is much longer. " * 60
     assert len(french) < MAX_SAMPLE_CHARS < len(english)
     assert detect_language(french + english) == "fr"

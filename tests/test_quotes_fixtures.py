@@ -150,6 +150,17 @@ JUDGED = [
 ]
 
 
+def test_the_header_shortcut_changes_no_split(corpora: Path, monkeypatch) -> None:
+    """Lines without a colon, an address, a rule or a "wrote" stem skip the header checks:
+    on every fixture case the split is the same as when every line is checked."""
+    from inbox_agent import quotes
+
+    assert CASES, "the reply fixture manifests are missing"
+    fast = [_run_case(case)[0] for case in CASES]
+    monkeypatch.setattr(quotes, "_may_start_header", lambda line: True)
+    assert [_run_case(case)[0] for case in CASES] == fast
+
+
 @pytest.mark.parametrize(("name", "kept", "removed"), JUDGED, ids=[j[0] for j in JUDGED])
 def test_judged_crisp_case_keeps_reader_words_and_drops_quotes(
     corpora: Path, name: str, kept: str, removed: str | None

@@ -356,7 +356,7 @@ def _first_chars(items) -> set[str] | None:
 def _intent_patterns():
     from inbox_agent import triage as module
 
-    named = [(f"{name}-{k}", p) for k, (name, p, _, _) in enumerate(module._INTENT_SIGNALS)]
+    named = [(f"{s.intent}-{k}", s.pattern) for k, s in enumerate(module._INTENT_SIGNALS)]
     return [*named, ("question-start", module._QUESTION_START), ("thanks", module._THANKS)]
 
 
@@ -381,6 +381,50 @@ def test_intent_patterns_are_written_in_lower_case(name, pattern) -> None:
     letters = re.sub(r"\\[A-Za-z]", "", pattern.pattern)
     assert letters == letters.lower(), f"{name} is matched against lower-cased text"
     assert not pattern.flags & re.IGNORECASE
+
+
+def _signal_cases():
+    from inbox_agent import triage as module
+
+    return [pytest.param(s, id=f"{s.intent}-{k}") for k, s in enumerate(module._INTENT_SIGNALS)]
+
+
+@pytest.mark.parametrize("signal", _signal_cases())
+def test_every_match_of_an_intent_pattern_holds_one_of_its_anchors(signal) -> None:
+    """detect_intent skips a pattern when the text holds none of its anchors: that must
+    never hide a match. Checked on matches generated from the pattern itself."""
+    import re
+
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    pattern = signal.pattern.pattern
+    guard = re.match(r"\(\?=\[[^\]]*\]\)\(\?:(.*)\)$", pattern, re.DOTALL)
+    inner = guard.group(1) if guard else pattern  # from_regex cannot generate lookaheads
+
+    @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.from_regex(re.compile(inner, re.MULTILINE), fullmatch=True))
+    def check(match: str) -> None:
+        assert signal.pattern.fullmatch(match) or guard, match
+        assert any(a in match for a in signal.anchors), f"{match!r} holds no anchor"
+
+    check()
+
+
+def test_the_anchor_shortcut_changes_no_intent(monkeypatch) -> None:
+    """Skipping patterns by anchor only saves work: every demo reply gets the same intent
+    as when every pattern runs (an empty anchor is in every text)."""
+    from inbox_agent import triage as module
+
+    rows = [r.values[0] for r in _example_rows()]
+    require(rows[0] is not None, "examples/replies.jsonl is absent")
+    texts = [parse_file(_example_path(r)).reply_text for r in rows]
+    texts += ["Merci !", "Pourquoi pas ? Je ne suis pas d'accord.", "We tried it last year."]
+    fast = [detect_intent(t) for t in texts]
+    every = tuple(s._replace(anchors=("",)) for s in module._INTENT_SIGNALS)
+    monkeypatch.setattr(module, "_INTENT_SIGNALS", every)
+    assert [detect_intent(t) for t in texts] == fast
+    assert len(set(fast)) >= 4  # the texts exercise several intents
 
 
 @pytest.mark.parametrize(
