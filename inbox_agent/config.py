@@ -8,6 +8,7 @@ command, or the system keyring).
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import difflib
 import os
 import shlex
@@ -40,6 +41,9 @@ class AuthorSettings:
     tone: str = "chaleureux, direct"
     style: str = ""
     sign_off: str = ""
+
+
+SINCE_LAST_ISSUE = "last-issue"
 
 
 @dataclass(frozen=True)
@@ -293,6 +297,15 @@ def _check_required(config: Config, where: str) -> None:
         raise ConfigError(f"{where}: archive.imap_folder is missing (archive.kind is imap)")
     if not config.index.collection:
         raise ConfigError(f"{where}: index.collection is missing")
+    since = config.source.since
+    if since and since != SINCE_LAST_ISSUE:
+        try:
+            dt.date.fromisoformat(since)
+        except ValueError:
+            raise ConfigError(
+                f'{where}: source.since must be a date like "2026-06-01", "{SINCE_LAST_ISSUE}" '
+                f"(mail received since the latest issue of the archive) or empty; got {since!r}"
+            ) from None
 
 
 def _suggest(word: str, options: typing.Iterable[str]) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -242,12 +242,13 @@ def pull(
 
     issues = issue_index(store.load_issues(conn))
     patterns = config.newsletter.subject_patterns
+    since = _since(config, issues.issues)
     source = source or make_source(config)
     with source:
         for folder in source.folders():
             uidvalidity = source.uidvalidity(folder)
             known = store.processed_uids(conn, source.account, folder, uidvalidity)
-            new = [uid for uid in source.uids(folder, since=_since(config)) if uid not in known]
+            new = [uid for uid in source.uids(folder, since=since) if uid not in known]
             done_uids: list[int] = []
             for group in _groups(source.fetch(folder, new), STORE_GROUP):
                 analyses = [
@@ -277,16 +278,26 @@ def _groups(items: Iterable[FetchedMail], size: int) -> Iterator[list[FetchedMai
         yield group
 
 
-def _since(config: Config):
+def _since(config: Config, issues: Sequence[Issue]):
+    """The first day to read mail from: source.since, or the day the latest issue went out."""
     from datetime import date
 
-    if not config.source.since:
+    from inbox_agent.config import SINCE_LAST_ISSUE
+
+    since = config.source.since
+    if not since:
         return None
+    if since == SINCE_LAST_ISSUE:
+        dates = sorted(i.date for i in issues if i.date)
+        if not dates:
+            log.info("source.since = %r: the archive has no dated issue, reading all mail", since)
+            return None
+        since = dates[-1][:10]
     try:
-        return date.fromisoformat(config.source.since)
+        return date.fromisoformat(since)
     except ValueError as err:
         raise InboxAgentError(
-            f"{config.path}: source.since must be a date like 2026-06-01"
+            f"{config.path}: source.since must be a date like 2026-06-01 or {SINCE_LAST_ISSUE!r}"
         ) from err
 
 

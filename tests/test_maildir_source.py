@@ -210,3 +210,53 @@ def test_maildir_dot_files_are_not_messages(maildir, replies):
     (maildir / "new" / ".gitkeep").write_bytes(b"")
     (maildir / "cur" / ".editor.swp").write_bytes(b"x")
     assert len(fetch_all(MaildirSource(maildir))) == len(replies)
+
+
+def test_pull_since_last_issue_reads_only_mail_received_after_the_latest_issue(maildir, tmp_path):
+    from inbox_agent import pipeline, store
+    from inbox_agent.config import parse_config
+    from inbox_agent.models import Issue
+
+    files = sorted(p for sub in ("new", "cur") for p in (maildir / sub).iterdir())
+    for n, path in enumerate(files):  # half before the latest issue, half on or after it
+        day = dt.datetime(2026, 6, 1 if n % 2 else 20, 9).timestamp()
+        os.utime(path, (day, day))
+    config = parse_config(
+        {
+            "author": {"email": "author@example.org"},
+            "source": {"kind": "maildir", "path": str(maildir), "since": "last-issue"},
+            "state": {"db": str(tmp_path / "state.db")},
+        },
+        tmp_path / "config.toml",
+    )
+    conn = store.connect(config.state.db)
+    try:
+        issues = [
+            Issue("a", "Older issue", "text", 1, "2026-05-04"),
+            Issue("b", "Latest issue", "text", 2, "2026-06-15"),
+        ]
+        with store.transaction(conn):
+            store.replace_issues(conn, issues)
+        report = pipeline.RunReport()
+        pipeline.pull(config, conn, report)
+    finally:
+        conn.close()
+    assert report.fetched == len(files) - len(files) // 2  # the ones dated June 20
+
+
+@pytest.mark.parametrize("since", ["2026-06-01", "last-issue", ""])
+def test_source_since_accepts_a_date_or_last_issue(tmp_path, since):
+    from inbox_agent.config import parse_config
+
+    raw = {"author": {"email": "a@example.org"}, "source": {"since": since}}
+    assert parse_config(raw, tmp_path / "config.toml").source.since == since
+
+
+@pytest.mark.parametrize("since", ["juin", "2026-13-01", "last issue"])
+def test_source_since_typo_is_a_config_error_naming_the_choices(tmp_path, since):
+    from inbox_agent.config import parse_config
+    from inbox_agent.errors import ConfigError
+
+    raw = {"author": {"email": "a@example.org"}, "source": {"since": since}}
+    with pytest.raises(ConfigError, match="source.since must be a date like .*last-issue"):
+        parse_config(raw, tmp_path / "config.toml")
