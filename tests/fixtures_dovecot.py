@@ -44,12 +44,18 @@ ssl = yes
 ssl_cert = <{root}/cert.pem
 ssl_key = <{root}/key.pem
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = plain login xoauth2 oauthbearer
 mail_location = maildir:~/Maildir
 mail_fsync = never
 passdb {{
   driver = passwd-file
+  mechanisms = plain login
   args = scheme=PLAIN username_format=%u {root}/users/%u
+}}
+passdb {{
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = {root}/oauth2.conf.ext
 }}
 userdb {{
   driver = passwd-file
@@ -78,6 +84,58 @@ namespace inbox {{
   }}
 }}
 """
+# Dovecot checks XOAUTH2 tokens with the test's TokenServer (RFC 7662 introspection).
+OAUTH2_CONFIG = """\
+introspection_mode = post
+introspection_url = http://{host}:{port}/introspect
+force_introspection = yes
+username_attribute = username
+active_attribute = active
+active_value = true
+"""
+
+
+class TokenServer:
+    """An OAuth2 introspection endpoint on 127.0.0.1: tokens issued here are valid."""
+
+    def __init__(self) -> None:
+        import json
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        from urllib.parse import parse_qs
+
+        tokens: dict[str, str] = {}
+        checked: list[str] = []
+        self.tokens, self.checked = tokens, checked
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 - http.server's name
+                length = int(self.headers.get("Content-Length") or 0)
+                form = parse_qs(self.rfile.read(length).decode())
+                checked.append((form.get("token") or [""])[0])
+                user = tokens.get(checked[-1])
+                body = {"active": True, "username": user} if user else {"active": False}
+                data = json.dumps(body).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args) -> None:
+                return None
+
+        self._server = ThreadingHTTPServer((HOST, 0), Handler)
+        self.port = self._server.server_address[1]
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    def issue(self, username: str) -> str:
+        token = "ya29." + secrets.token_urlsafe(24)
+        self.tokens[token] = username
+        return token
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
 
 
 def free_port() -> int:
@@ -134,6 +192,10 @@ class ImapUser:
     def ca_file(self) -> str:
         return self.server.ca_file
 
+    def oauth2_token(self) -> str:
+        """A fresh access token the server accepts for this account over XOAUTH2."""
+        return self.server.tokens.issue(self.username)
+
     def client(self):
         """A logged-in imapclient.IMAPClient on the plain port (close it with logout())."""
         from imapclient import IMAPClient
@@ -179,6 +241,7 @@ class DovecotServer:
     plain_port: int
     tls_port: int
     process: subprocess.Popen
+    tokens: TokenServer
     host: str = HOST
     _count: Iterator[int] = field(default_factory=itertools.count)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -200,6 +263,7 @@ class DovecotServer:
         return ImapUser(self, name, password, home)
 
     def stop(self) -> None:
+        self.tokens.stop()
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             try:
@@ -220,12 +284,14 @@ def start_dovecot() -> DovecotServer:
     plain_port, tls_port = free_port(), free_port()
     conf = root / "dovecot.conf"
     conf.write_text(CONFIG.format(root=root, host=HOST, plain_port=plain_port, tls_port=tls_port))
+    tokens = TokenServer()
+    (root / "oauth2.conf.ext").write_text(OAUTH2_CONFIG.format(host=HOST, port=tokens.port))
     process = subprocess.Popen(
         ["dovecot", "-F", "-c", str(conf)],
         stdout=subprocess.DEVNULL,
         stderr=open(root / "stderr.log", "wb"),  # noqa: SIM115 - lives as long as the server
     )
-    server = DovecotServer(root, plain_port, tls_port, process)
+    server = DovecotServer(root, plain_port, tls_port, process, tokens)
     try:
         _wait_for_greeting(plain_port, process, root / "dovecot.log")
     except BaseException:

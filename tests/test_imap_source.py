@@ -231,6 +231,59 @@ def test_login_failure_names_the_account_and_never_the_password(imap_user):
     assert wrong not in message and imap_user.password not in message and "\n" not in message
 
 
+def xoauth2_config(imap_user, tmp_path, token: str):
+    from inbox_agent.config import parse_config
+
+    (tmp_path / "token").write_text(token + "\n")
+    raw = {
+        "author": {"email": "author@example.org"},
+        "source": {"kind": "imap"},
+        "imap": {
+            "host": imap_user.host,
+            "port": imap_user.plain_port,
+            "security": "plain",
+            "username": imap_user.username,
+            "auth": "xoauth2",
+            "oauth2_token_command": f"cat {tmp_path / 'token'}",
+            "timeout": 10.0,
+        },
+    }
+    return parse_config(raw, tmp_path / "config.toml")
+
+
+def test_xoauth2_login_with_the_token_from_the_command(imap_user, tmp_path):
+    from inbox_agent.pipeline import make_source
+
+    imap_user.append("INBOX", sample_reply(1))
+    token = imap_user.oauth2_token()
+    config = xoauth2_config(imap_user, tmp_path, token)
+    with make_source(config) as source:
+        assert source.uids("INBOX") == [1]
+        assert [m.raw for m in source.fetch("INBOX", [1])] == [imap_user_raw(imap_user, 1)]
+    assert token in imap_user.server.tokens.checked  # Dovecot asked the token endpoint
+
+
+def imap_user_raw(imap_user, uid: int) -> bytes:
+    client = imap_user.client()
+    try:
+        client.select_folder("INBOX", readonly=True)
+        return client.fetch([uid], ["BODY.PEEK[]"])[uid][b"BODY[]"]
+    finally:
+        client.logout()
+
+
+def test_xoauth2_refused_token_names_the_command_and_never_the_token(imap_user, tmp_path):
+    from inbox_agent.pipeline import make_source
+
+    stale = "ya29.expired-" + imap_user.password
+    config = xoauth2_config(imap_user, tmp_path, stale)
+    with pytest.raises(AuthError) as caught:
+        make_source(config).__enter__()
+    message = str(caught.value)
+    assert "oauth2_token_command" in message and imap_user.username in message
+    assert stale not in message and "\n" not in message
+
+
 @pytest.mark.parametrize(
     ("security", "port", "host"),
     [("tls", "tls_port", "127.0.0.1"), ("tls", "tls_port", "localhost"),
