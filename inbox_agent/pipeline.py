@@ -216,7 +216,7 @@ def _run_once(
     try:
         pull(config, conn, report, source=source, progress=progress, should_stop=should_stop)
         if config.state.retention_months and not should_stop():
-            from inbox_agent.privacy import apply_retention
+            from inbox_agent.retention import apply_retention
 
             apply_retention(config, conn, index=index)
         if not should_stop():

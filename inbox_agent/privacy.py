@@ -14,8 +14,8 @@ stops the next run from importing the same messages again from the mailbox (the 
 are the account, folder, UIDVALIDITY and UID, which say nothing about the reader). The
 database is written with ``secure_delete`` so deleted text does not linger in free pages.
 
-Retention (``[state] retention_months``) applies the same deletion to every reply, of any
-reader, older than that many months; their processed rows become "expired".
+Retention (``[state] retention_months``, inbox_agent.retention) applies the same deletion
+to every reply, of any reader, older than that many months.
 """
 
 from __future__ import annotations
@@ -355,7 +355,7 @@ def _delete_mailbox_drafts(config: Config, markers: Sequence[str], source: Any) 
         return sum(source.delete_drafts(MARKER_HEADER, marker) for marker in markers)
 
 
-def _delete_style(config: Config, reply_ids: Sequence[int], index: Any) -> int:
+def delete_style_entries(config: Config, reply_ids: Sequence[int], index: Any) -> int:
     from inbox_agent.pipeline import make_index
 
     if not reply_ids:
@@ -385,7 +385,7 @@ def forget_reader(
             report.deleted["mailbox drafts"] = _delete_mailbox_drafts(
                 config, _unsent_markers(conn, ids), source
             )
-            report.deleted["style memory"] = _delete_style(config, ids, index)
+            report.deleted["style memory"] = delete_style_entries(config, ids, index)
         except InboxAgentError as err:
             raise InboxAgentError(
                 f"{err} — nothing was deleted from the state database yet: fix this and run "
@@ -403,67 +403,3 @@ def _addresses(conn: sqlite3.Connection, ids: Sequence[int]) -> set[str]:
         f"SELECT from_email, reply_to FROM replies WHERE id IN ({_in(ids)})", tuple(ids)
     )
     return {value for row in rows for value in row if value}
-
-
-# --- retention -----------------------------------------------------------------------------------
-
-
-def months_before(moment: datetime, months: int) -> datetime:
-    """The same day and time `months` calendar months earlier (clamped to the month's end)."""
-    import calendar
-
-    total = moment.year * 12 + (moment.month - 1) - months
-    year, month = divmod(total, 12)
-    day = min(moment.day, calendar.monthrange(year, month + 1)[1])
-    return moment.replace(year=year, month=month + 1, day=day)
-
-
-def expired_reply_ids(conn: sqlite3.Connection, cutoff: datetime) -> list[int]:
-    """Replies received before `cutoff` (their Date header, else when they were stored)."""
-    stamp = cutoff.astimezone(UTC)
-    expired = []
-    for row in conn.execute("SELECT id, date, created_at FROM replies ORDER BY id"):
-        when = _moment(row["date"]) or _moment(row["created_at"])
-        if when is not None and when < stamp:
-            expired.append(row["id"])
-    return expired
-
-
-def _moment(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def apply_retention(
-    config: Config, conn: sqlite3.Connection, *, index: Any = None, now: datetime | None = None
-) -> dict[str, int]:
-    """Delete replies and drafts older than `[state] retention_months` (0: keep everything).
-
-    Returns counts per place. A style memory that cannot be reached postpones the deletion
-    to the next run (logged), so nothing of those replies is left behind.
-    """
-    months = config.state.retention_months
-    if months <= 0:
-        return {}
-    cutoff = months_before(now or datetime.now(UTC), months)
-    ids = expired_reply_ids(conn, cutoff)
-    if not ids:
-        return {}
-    try:
-        counts = {"style memory": _delete_style(config, ids, index)}
-    except InboxAgentError as err:
-        log.warning("retention postponed to the next run: %s", err)
-        return {}
-    counts |= erase_replies(conn, ids, status=EXPIRED)
-    log.info(
-        "retention (%d months): %d replies older than %s deleted",
-        months,
-        counts.get("state:replies", 0),
-        cutoff.date().isoformat(),
-    )
-    return counts

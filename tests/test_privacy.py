@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 from langchain_core.embeddings import DeterministicFakeEmbedding
 
-from inbox_agent import pipeline, privacy, review, store
+from inbox_agent import pipeline, privacy, retention, review, store
 from inbox_agent.cli_reader import reader
 from inbox_agent.config import parse_config
 from inbox_agent.index import ArchiveIndex
@@ -275,8 +275,10 @@ def test_forgotten_messages_stay_out_after_a_uidvalidity_change(desk):
         conn.close()
     again = pipeline.run_once(config, index=index)
     assert again.fetched > 0 and again.replies == 0
-    assert count(config, "SELECT count(*) FROM replies WHERE lower(from_email) = lower(?)",
-                 (TARGET,)) == 0
+    assert (
+        count(config, "SELECT count(*) FROM replies WHERE lower(from_email) = lower(?)", (TARGET,))
+        == 0
+    )
 
 
 def test_forget_cleans_run_errors_of_the_readers_address(desk):
@@ -330,7 +332,7 @@ def test_forget_keeps_the_database_when_the_mailbox_fails(desk):
     ],
 )
 def test_months_before_is_calendar_months(moment, months, expected):
-    assert privacy.months_before(moment, months) == expected
+    assert retention.months_before(moment, months) == expected
 
 
 @pytest.mark.parametrize(("months", "deleted"), [(0, 0), (1, 2), (3, 1), (12, 0)])
@@ -352,12 +354,13 @@ def test_retention_deletes_replies_older_than_the_setting(tmp_path, months, dele
     )
     index = fake_index(config)
     pipeline.import_archive(config, index=index)
-    keep_all = dataclasses.replace(config, state=dataclasses.replace(config.state,
-                                                                     retention_months=0))
+    keep_all = dataclasses.replace(
+        config, state=dataclasses.replace(config.state, retention_months=0)
+    )
     pipeline.run_once(keep_all, index=index)
     conn = store.connect(config.state.db)
     try:
-        counts = privacy.apply_retention(config, conn, index=index, now=now)
+        counts = retention.apply_retention(config, conn, index=index, now=now)
     finally:
         conn.close()
     assert counts.get("state:replies", 0) == deleted
@@ -422,10 +425,14 @@ def test_cli_error_is_one_line_with_what_to_do(cli):
 
 
 def test_each_run_applies_the_retention_setting(tmp_path):
-    raws = [mail_bytes(1, "a@example.net", "Old message about sleep.",
-                       date=datetime(2026, 1, 5, tzinfo=UTC))]
-    config = make_config(tmp_path, write_maildir(tmp_path / "Maildir", raws),
-                         state={"retention_months": 1})
+    raws = [
+        mail_bytes(
+            1, "a@example.net", "Old message about sleep.", date=datetime(2026, 1, 5, tzinfo=UTC)
+        )
+    ]
+    config = make_config(
+        tmp_path, write_maildir(tmp_path / "Maildir", raws), state={"retention_months": 1}
+    )
     index = fake_index(config)
     pipeline.import_archive(config, index=index)
     pipeline.run_once(config, index=index)
