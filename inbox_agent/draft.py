@@ -136,8 +136,9 @@ def best_sentence(passages: Sequence[str], reader_text: str, limit: int = 220) -
             if len(sentence) >= 30 and overlap >= 2 and score > best_score:
                 best, best_score = sentence, score
     if not best and passages and not reader:
-        candidates = [s for p in passages for s in sentences(p)
-                      if len(s) >= 30 and sentence_quality(s) >= 0.5]
+        candidates = [
+            s for p in passages for s in sentences(p) if len(s) >= 30 and sentence_quality(s) >= 0.5
+        ]
         candidates.sort(key=sentence_quality, reverse=True)
         best = candidates[0] if candidates else ""
     return shorten(best, limit)

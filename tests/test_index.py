@@ -6,9 +6,11 @@ import hashlib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 from langchain_core.embeddings import DeterministicFakeEmbedding, Embeddings
 
+from inbox_agent import index as index_module
 from inbox_agent.errors import IndexError_
 from inbox_agent.index import ArchiveIndex, SyncReport
 from inbox_agent.models import Chunk, Issue
@@ -240,9 +242,12 @@ def test_an_unknown_answered_issue_is_ignored(index):
         ({"date_from": "2023-06-01", "date_to": "2023-12-31", "language": "fr"}, {"velo"}),
     ],
 )
-def test_search_filters_narrow_the_issues(index, filters, allowed):
-    found = index.search("bees vélo sourdough fountain pens", k=5, **filters)
+@pytest.mark.parametrize("method", ["vector", "keyword", "hybrid"])
+def test_search_filters_narrow_the_issues(index, filters, allowed, method):
+    found = index.search("bees vélo sourdough fountain pens", k=5, method=method, **filters)
     assert found and {e.issue_key for e in found} <= allowed
+    if method == "vector":  # every chunk that passes is a vector candidate in so small an index
+        assert {e.issue_key for e in found} == allowed
 
 
 def test_filters_do_not_drop_the_answered_issue(index):
@@ -261,6 +266,52 @@ def test_every_method_returns_evidence_with_metadata(index, method):
             1,
             "2023-03-06",
         )
+
+
+def test_vector_search_ranks_by_cosine_similarity_to_the_stored_vectors(index, embeddings):
+    query = "sourdough starter"
+    issues, chunks = all_of()
+    titles = {issue.key: issue.title for issue in issues}
+    texts = [f"{titles[c.issue_key]}\n\n{c.text}" for c in chunks]
+    vectors = np.array(embeddings.inner.embed_documents(texts))
+    target = np.array(embeddings.inner.embed_query(query))
+    cosine = (vectors @ target / np.linalg.norm(vectors, axis=1) / np.linalg.norm(target)).tolist()
+    expected = sorted(zip(cosine, [c.id for c in chunks], strict=True), reverse=True)
+    hits = index.vector_hits(query, n=4)
+    assert [h.chunk_id for h in hits] == [chunk_id for _, chunk_id in expected[:4]]
+    assert [h.score for h in hits] == pytest.approx([score for score, _ in expected[:4]], abs=1e-5)
+
+
+def test_searches_reuse_the_archive_in_memory_until_this_index_changes_it(index, monkeypatch):
+    index.search("bees honey")  # loads the archive
+    reads: list[tuple] = []
+    stored = index._stored
+    monkeypatch.setattr(index, "_stored", lambda *fields: reads.append(fields) or stored(*fields))
+    index.search("bees honey")
+    index.search("sourdough starter")
+    assert reads == []
+    index.sync(*all_of(ARCHIVE[1:]))
+    assert all(e.issue_key != "bees" for e in index.search("bees honey rooftop", k=4))
+    assert reads.count(("documents", "metadatas", "embeddings")) == 1
+
+
+def test_a_change_made_by_another_process_is_seen_at_the_next_check(tmp_path, monkeypatch):
+    monkeypatch.setattr(index_module, "CORPUS_RECHECK", 0.0)
+    folder = tmp_path / "vectorstore"
+    reader = ArchiveIndex(Settings(path=folder), RecordingEmbeddings())
+    writer = ArchiveIndex(Settings(path=folder), RecordingEmbeddings())
+    writer.sync(*all_of())
+    assert reader.search("bees honey rooftop", k=1)[0].issue_key == "bees"
+    writer.sync(*all_of(ARCHIVE[1:]))
+    assert all(e.issue_key != "bees" for e in reader.search("bees honey rooftop", k=4))
+
+
+@pytest.mark.parametrize("method", ["vector", "hybrid"])
+def test_vectors_keep_every_issue_in_an_archive_of_a_few_issues(index, method):
+    query = "bees vélo sourdough fountain pens"
+    assert index.search(query, k=4, method=method, relevant_only=True) == index.search(
+        query, k=4, method=method
+    )
 
 
 def test_search_on_an_empty_index_returns_nothing(tmp_path):

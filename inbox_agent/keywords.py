@@ -1,0 +1,153 @@
+"""Words and keyword scoring: folding, French and English stop words, light stemming,
+tokenization, and BM25 over the archive's chunks. Pure, no I/O."""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Collection, Sequence
+
+import numpy as np
+
+_WORD = re.compile(r"[a-z0-9]+")
+
+# Folded (lower case, no accents) English and French function words.
+_STOPWORDS_TEXT = """
+    a about above after again against all also am an and any are as at be because been before
+    being below between both but by can could did do does doing down during each few for from
+    further had has have having he her here hers herself him himself his how i if in into is it
+    its itself just me more most my myself no nor not now of off on once only or other our ours
+    ourselves out over own same she should so some such than that the their theirs them
+    themselves then there these they this those through to too under until up very was we were
+    what when where which while who whom why will with would you your yours yourself yourselves
+    im ive id youre dont doesnt didnt cant isnt thats theres get got really thanks thank hi
+    hello one like use using would could way much many even well still
+    au aux avec ce ces cet cette dans de des du elle elles en et eux il ils je la le les leur
+    leurs lui ma mais me meme mes moi mon ne nos notre nous on ou par pas pour qu que qui sa se
+    ses son sur ta te tes toi ton tu un une vos votre vous c d j l m n s t y ete etee etes etais
+    etait etions etiez etaient suis es est sommes sont serai sera serons seront serais serait
+    ai as avons avez ont avais avait avions aviez avaient eu aurai aura auront aurais aurait
+    ceci cela ca celui celle ceux celles comme donc dont ici la ou plus moins tres tout tous
+    toute toutes sans sous si aussi alors bien bonjour merci encore fait faire peu quand quel
+    quelle quels quelles sont chez entre vers avant apres depuis pendant deja car ni soit
+"""
+STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
+
+
+class _Unaccent(dict):
+    """A ``str.translate`` table deleting combining marks, filled as characters are met."""
+
+    def __missing__(self, code: int) -> int | None:
+        value = None if unicodedata.combining(chr(code)) else code
+        self[code] = value
+        return value
+
+
+_UNACCENT = _Unaccent()
+_TERMS: dict[str, str] = {}  # word -> search term ("" for a stop word), shared by every text
+_TERMS_MAX = 500_000
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip accents: "Élève" -> "eleve"."""
+    text = text.casefold()
+    if text.isascii():
+        return text
+    return unicodedata.normalize("NFKD", text).translate(_UNACCENT)
+
+
+def _stem(token: str) -> str:
+    """A light plural stemmer shared by English and French ("issues" -> "issue")."""
+    if len(token) > 3 and token.endswith("s") and not token.endswith(("ss", "us", "is")):
+        return token[:-1]
+    if len(token) > 3 and token.endswith(("aux", "eux")):
+        return token[:-1]
+    return token
+
+
+def _term(word: str) -> str:
+    """The search term of a folded word, "" for a stop word; remembered for the next texts."""
+    if len(_TERMS) >= _TERMS_MAX:
+        _TERMS.clear()
+    term = _TERMS[word] = "" if len(word) < 2 or word in STOPWORDS else _stem(word)
+    return term
+
+
+def tokenize(text: str) -> list[str]:
+    """Search terms of a text: folded words without stop words, lightly stemmed."""
+    words = _WORD.findall(fold(text))
+    terms = list(map(_TERMS.get, words))
+    if None in terms:
+        terms = [_term(w) if t is None else t for w, t in zip(words, terms, strict=True)]
+    return [t for t in terms if t]
+
+
+def terms_of(query: str | Collection[str]) -> set[str]:
+    return set(tokenize(query)) if isinstance(query, str) else set(query)
+
+
+class BM25:
+    """Okapi BM25 over an inverted index whose postings hold each (term, document) weight,
+    computed once: scoring a query only adds up the postings of its terms."""
+
+    def __init__(self, documents: Sequence[str], k1: float = 1.2, b: float = 0.75) -> None:
+        self.size = len(documents)
+        self.k1, self.b = k1, b
+        self._vocabulary: dict[str, int] = {}
+        vocabulary = self._vocabulary
+        term_ids: list[int] = []
+        lengths = np.zeros(self.size, dtype=np.int64)
+        for doc_id, text in enumerate(documents):
+            tokens = tokenize(text)
+            lengths[doc_id] = len(tokens)
+            ids = list(map(vocabulary.get, tokens))
+            if None in ids:
+                ids = [vocabulary.setdefault(t, len(vocabulary)) for t in tokens]
+            term_ids.extend(ids)
+        # one posting per (term, document), grouped by term, documents in order
+        size = max(self.size, 1)
+        docs = np.repeat(np.arange(self.size, dtype=np.int64), lengths)
+        pairs, tf = np.unique(np.array(term_ids, dtype=np.int64) * size + docs, return_counts=True)
+        terms, self._docs = np.divmod(pairs, size)
+        self._df = np.bincount(terms, minlength=len(vocabulary))
+        self._offsets = np.concatenate(([0], np.cumsum(self._df)))
+        average = float(lengths.mean()) if self.size else 1.0
+        norm = k1 * (1 - b + b * lengths / max(average, 1e-9))
+        idf = np.log(1 + (self.size - self._df + 0.5) / (self._df + 0.5))
+        self._weights = idf[terms] * tf * (k1 + 1) / (tf + norm[self._docs])
+
+    def idf(self, term: str) -> float:
+        term_id = self._vocabulary.get(term)
+        df = 0 if term_id is None else int(self._df[term_id])
+        return math.log(1 + (self.size - df + 0.5) / (df + 0.5))
+
+    def scores(self, query: str | Collection[str]) -> np.ndarray:
+        """One score per document (0 for documents sharing no term with the query);
+        ``query`` is a text or its terms."""
+        result = np.zeros(self.size, dtype=np.float64)
+        for term in sorted(terms_of(query)):  # a fixed order: equal sums stay equal
+            term_id = self._vocabulary.get(term)
+            if term_id is not None:
+                start, end = self._offsets[term_id], self._offsets[term_id + 1]
+                result[self._docs[start:end]] += self._weights[start:end]
+        return result
+
+    def top(
+        self, query: str | Collection[str], n: int, mask: np.ndarray | None = None
+    ) -> list[tuple[int, float]]:
+        """The ``n`` best documents with a positive score, best first."""
+        scores = self.scores(query)
+        if mask is not None:
+            scores = np.where(mask, scores, 0.0)
+        return best_rows(scores, np.flatnonzero(scores > 0), n)
+
+
+def best_rows(scores: np.ndarray, candidates: np.ndarray, n: int) -> list[tuple[int, float]]:
+    """The ``n`` candidates with the highest scores, best first (ties in row order)."""
+    if n <= 0:
+        return []
+    if len(candidates) > n:
+        candidates = np.sort(candidates[np.argpartition(-scores[candidates], n - 1)[:n]])
+    ordered = candidates[np.argsort(-scores[candidates], kind="stable")]
+    return [(int(i), float(scores[i])) for i in ordered]
