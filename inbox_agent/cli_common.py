@@ -56,9 +56,12 @@ def echo_json(value: object) -> None:
 
 
 def config_of(ctx: click.Context) -> Config:
+    """The configuration, loaded once per command line (also for a group used on its own)."""
     obj = ctx.find_root().obj
+    if not isinstance(obj, dict):
+        obj = ctx.find_root().obj = {}
     if "config" not in obj:
-        obj["config"] = load_config(obj["config_path"])
+        obj["config"] = load_config(obj.get("config_path"))
     return obj["config"]
 
 

@@ -8,31 +8,10 @@ from pathlib import Path
 import click
 
 from inbox_agent import privacy
-from inbox_agent.config import Config, load_config
-from inbox_agent.errors import InboxAgentError
+from inbox_agent.cli_common import Group, config_of
 
 
-class ReaderGroup(click.Group):
-    """Errors as one line on stderr with their exit code, also when used on its own."""
-
-    def invoke(self, ctx: click.Context):
-        try:
-            return super().invoke(ctx)
-        except InboxAgentError as err:
-            click.echo(f"inbox-agent: {err}", err=True)
-            ctx.exit(err.exit_code)
-
-
-def _config(ctx: click.Context) -> Config:
-    obj = ctx.find_root().obj
-    if not isinstance(obj, dict):
-        obj = ctx.find_root().obj = {}
-    if "config" not in obj:
-        obj["config"] = load_config(obj.get("config_path"))
-    return obj["config"]
-
-
-@click.group("reader", cls=ReaderGroup)
+@click.group("reader", cls=Group)
 def reader() -> None:
     """What inbox-agent holds about one reader: export it, or forget it."""
 
@@ -55,7 +34,7 @@ def export_cmd(ctx: click.Context, email: str, include_raw: bool, output: Path |
     Replies with their headers and text, drafts, tags, quote permission, processed-mail
     rows and style-memory entries.
     """
-    data = privacy.export_reader(_config(ctx), email, include_raw=include_raw)
+    data = privacy.export_reader(config_of(ctx), email, include_raw=include_raw)
     text = json.dumps(data, ensure_ascii=False, indent=2, default=str)
     if output is None:
         click.echo(text)
@@ -72,12 +51,11 @@ def forget_cmd(ctx: click.Context, email: str, yes: bool) -> None:
     """Delete everything held about EMAIL: replies, drafts, tags, style memory, unsent drafts
     in the mailbox. The mailbox's own copies of the reader's messages are not touched, and
     they are not imported again."""
-    config = _config(ctx)
-    conn = privacy_state(config)
-    try:
+    from inbox_agent.pipeline import state
+
+    config = config_of(ctx)
+    with state(config) as conn:
         count = len(privacy.reader_reply_ids(conn, email))
-    finally:
-        conn.close()
     reader_email = privacy.normal_email(email)
     if count == 0:
         click.echo(f"nothing is held about {reader_email}")
@@ -91,9 +69,3 @@ def forget_cmd(ctx: click.Context, email: str, yes: bool) -> None:
         )
     report = privacy.forget_reader(config, email)
     click.echo(report.summary())
-
-
-def privacy_state(config: Config):
-    from inbox_agent.pipeline import open_state
-
-    return open_state(config)

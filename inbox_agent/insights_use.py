@@ -30,7 +30,7 @@ from inbox_agent.insights import (
     validate_model_tags,
     with_emerging,
 )
-from inbox_agent.pipeline import make_index, open_state
+from inbox_agent.pipeline import make_index, state
 from inbox_agent.topics import ArchiveVectors, Insights, ReplyItem, compute, unit_rows
 
 log = logging.getLogger("inbox_agent.insights")
@@ -176,8 +176,7 @@ def topics_report(
     """Topics across the replies (since a date, YYYY-MM-DD), ranked as future issues."""
     if since:
         _check_date(since)
-    conn = open_state(config)
-    try:
+    with state(config) as conn:
         vocab = vocabulary(conn)
         items = _items(conn, since, vocab)
         vectors = archive = None
@@ -185,8 +184,6 @@ def topics_report(
             index = index or make_index(config)
             vectors = _reply_vectors(config, conn, [i.id for i in items], index)
             archive = archive_vectors(index)
-    finally:
-        conn.close()
     return compute(items, vocab, vectors, archive)
 
 
@@ -259,12 +256,9 @@ def _reply_or_error(conn: sqlite3.Connection, reply_id: int) -> sqlite3.Row:
 
 def reply_tags(config: Config, reply_id: int) -> dict:
     """{"reply_id", "intents", "topics", "quote", "edited", "tagger"} of one reply."""
-    conn = open_state(config)
-    try:
+    with state(config) as conn:
         _reply_or_error(conn, reply_id)
         info = store_insights.tags_of(conn, [reply_id]).get(reply_id)
-    finally:
-        conn.close()
     info = info or {"intents": [], "topics": [], "edited": False, "quote": "no", "tagger": ""}
     return {"reply_id": reply_id, **info}
 
@@ -275,13 +269,10 @@ def set_tags(config: Config, reply_id: int, add: list[str], remove: list[str]) -
         cleaned = [clean_tag(t) for t in tags if clean_tag(t)]
         return [("intent" if t in INTENTS else "topic", t) for t in cleaned]
 
-    conn = open_state(config)
-    try:
+    with state(config) as conn:
         _reply_or_error(conn, reply_id)
         with store.transaction(conn):
             store_insights.edit_tags(conn, reply_id, pairs(add), pairs(remove))
-    finally:
-        conn.close()
     return reply_tags(config, reply_id)
 
 
@@ -291,10 +282,7 @@ def set_quote(config: Config, reply_id: int, quote: str) -> None:
         raise InboxAgentError(
             f"quote permission {quote!r}: use with-name, anonymous or no"
         )
-    conn = open_state(config)
-    try:
+    with state(config) as conn:
         _reply_or_error(conn, reply_id)
         with store.transaction(conn):
             store_insights.set_quote_permission(conn, reply_id, quote)
-    finally:
-        conn.close()

@@ -20,12 +20,13 @@ from inbox_agent.errors import InboxAgentError
 from inbox_agent.models import FetchedMail, Issue, ParsedMail, ReplyKind, Triage
 
 if TYPE_CHECKING:
-    from inbox_agent.pipeline import Progress, RunReport
+    from inbox_agent.pipeline import RunReport
 
 log = logging.getLogger("inbox_agent")
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 
-def _no_progress(stage: str, done: int, total: int) -> None:
+def no_progress(stage: str, done: int, total: int) -> None:
     return None
 
 
@@ -108,7 +109,7 @@ def pull(
     report: RunReport,
     *,
     source=None,
-    progress: Progress = _no_progress,
+    progress: Progress = no_progress,
     should_stop: Callable[[], bool] = lambda: False,
 ) -> None:
     """Fetch and store every message not processed yet, in every configured folder.

@@ -7,24 +7,20 @@ pass goes on.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from inbox_agent import store
 from inbox_agent.config import Config
 from inbox_agent.errors import InboxAgentError
-from inbox_agent.intake import pull
+from inbox_agent.intake import Progress, no_progress, pull
 from inbox_agent.models import Issue
 
 log = logging.getLogger("inbox_agent")
-Progress = Callable[[str, int, int], None]  # (stage, done, total)
-
-
-def _no_progress(stage: str, done: int, total: int) -> None:
-    return None
 
 
 @dataclass
@@ -56,6 +52,16 @@ class RunReport:
 
 def open_state(config: Config) -> sqlite3.Connection:
     return store.connect(config.state.db)
+
+
+@contextlib.contextmanager
+def state(config: Config) -> Iterator[sqlite3.Connection]:
+    """The state database for one block, closed when it ends."""
+    conn = open_state(config)
+    try:
+        yield conn
+    finally:
+        conn.close()
 
 
 def make_source(config: Config):  # -> MailSource
@@ -98,7 +104,7 @@ def import_archive(
     kind: str | None = None,
     *,
     index=None,
-    progress: Progress = _no_progress,
+    progress: Progress = no_progress,
 ) -> ImportReport:
     """Import the archive (the configured one by default), re-embedding only what changed."""
     from inbox_agent import archive
@@ -113,12 +119,8 @@ def import_archive(
     chunks = [chunk for issue in issues for chunk in archive.chunk_issue(issue)]
     index = index or make_index(config)
     report = index.sync(issues, chunks, progress=lambda d, t: progress("embedding", d, t))
-    conn = open_state(config)
-    try:
-        with store.transaction(conn):
-            store.replace_issues(conn, issues)
-    finally:
-        conn.close()
+    with state(config) as conn, store.transaction(conn):
+        store.replace_issues(conn, issues)
     return ImportReport(len(issues), report.added, report.updated, report.unchanged, report.removed)
 
 
@@ -142,7 +144,7 @@ def draft_pending(
     report: RunReport,
     *,
     index=None,
-    progress: Progress = _no_progress,
+    progress: Progress = no_progress,
     should_stop: Callable[[], bool] = lambda: False,
 ) -> None:
     """Draft every reply that has no draft yet; a failure marks that draft failed."""
@@ -190,7 +192,7 @@ def run_once(
     *,
     source=None,
     index=None,
-    progress: Progress = _no_progress,
+    progress: Progress = no_progress,
     should_stop: Callable[[], bool] = lambda: False,
     lock_wait: float | None = 0,
 ) -> RunReport:
@@ -238,7 +240,7 @@ def _run_once(
     return report
 
 
-def reindex_archive(config: Config, *, progress: Progress = _no_progress) -> ImportReport:
+def reindex_archive(config: Config, *, progress: Progress = no_progress) -> ImportReport:
     """Drop the index and import the configured archive again."""
     index = make_index(config)
     index.reset()
@@ -251,8 +253,7 @@ def regenerate_draft(
     """Draft a pending or failed draft again following the author's instruction."""
     from inbox_agent import drafting, queries
 
-    conn = open_state(config)
-    try:
+    with state(config) as conn:
         row = store.get_draft(conn, draft_id)
         if row is None:
             raise InboxAgentError(f"no draft {draft_id}: see `inbox-agent drafts list`")
@@ -276,5 +277,3 @@ def regenerate_draft(
         with store.transaction(conn):
             store.save_draft(conn, reply["id"], draft)
         return queries.draft_as_dict(store.get_draft(conn, draft_id))
-    finally:
-        conn.close()

@@ -196,13 +196,10 @@ def export_reader_data(
 
 def export_reader(config: Config, email: str, *, include_raw: bool = False) -> dict[str, Any]:
     """`inbox-agent reader export EMAIL`: what is held about a reader, as JSON-ready data."""
-    from inbox_agent.pipeline import open_state
+    from inbox_agent.pipeline import state
 
-    conn = open_state(config)
-    try:
+    with state(config) as conn:
         data = export_reader_data(conn, email, include_raw=include_raw)
-    finally:
-        conn.close()
     data["style_memory"] = _style_entries(config, data.pop("style_memory_keys"))
     return data
 
@@ -372,11 +369,10 @@ def forget_reader(
     The mailbox and the style memory are cleaned first; if either fails, nothing is deleted
     from the state database and the error says to rerun once the cause is fixed.
     """
-    from inbox_agent.pipeline import open_state
+    from inbox_agent.pipeline import state
 
     report = ForgetReport(normal_email(email))
-    conn = open_state(config)
-    try:
+    with state(config) as conn:
         ids = reader_reply_ids(conn, email)
         if not ids:
             return report
@@ -392,8 +388,6 @@ def forget_reader(
                 f"`inbox-agent reader forget {report.reader}` again"
             ) from err
         report.deleted |= erase_replies(conn, ids, status=FORGOTTEN, scrub=sorted(addresses))
-    finally:
-        conn.close()
     log.info("%s", report.summary())
     return report
 

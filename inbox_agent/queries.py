@@ -10,7 +10,7 @@ from inbox_agent import store
 from inbox_agent.config import Config
 from inbox_agent.errors import InboxAgentError
 from inbox_agent.models import DraftStatus, Issue, ReplyKind
-from inbox_agent.pipeline import open_state
+from inbox_agent.pipeline import state
 
 
 def draft_as_dict(row: sqlite3.Row) -> dict:
@@ -48,19 +48,13 @@ def draft_as_dict(row: sqlite3.Row) -> dict:
 
 
 def list_drafts(config: Config, status: str | None = None) -> list[dict]:
-    conn = open_state(config)
-    try:
+    with state(config) as conn:
         return [draft_as_dict(row) for row in store.list_drafts(conn, status)]
-    finally:
-        conn.close()
 
 
 def get_draft(config: Config, draft_id: int) -> dict:
-    conn = open_state(config)
-    try:
+    with state(config) as conn:
         row = store.get_draft(conn, draft_id)
-    finally:
-        conn.close()
     if row is None:
         raise InboxAgentError(f"no draft {draft_id}: see `inbox-agent drafts list`")
     return draft_as_dict(row)
@@ -68,20 +62,14 @@ def get_draft(config: Config, draft_id: int) -> dict:
 
 def set_status(config: Config, draft_id: int, status: DraftStatus) -> None:
     get_draft(config, draft_id)
-    conn = open_state(config)
-    try:
+    with state(config) as conn:
         store.set_draft_status(conn, draft_id, status)
-    finally:
-        conn.close()
 
 
 def set_apart(config: Config) -> list[dict]:
     """Auto-replies, bounces, unsubscribes and other mail kept out of drafting."""
-    conn = open_state(config)
-    try:
+    with state(config) as conn:
         rows = store.list_replies(conn, [k.value for k in ReplyKind if k is not ReplyKind.REPLY])
-    finally:
-        conn.close()
     return [
         {
             "id": r["id"],
@@ -95,11 +83,8 @@ def set_apart(config: Config) -> list[dict]:
 
 
 def archive_issues(config: Config) -> list[dict]:
-    conn = open_state(config)
-    try:
+    with state(config) as conn:
         issues = store.load_issues(conn)
-    finally:
-        conn.close()
     return [
         {"key": i.key, "number": i.number, "title": i.title, "date": i.date, "url": i.url,
          "tags": list(i.tags), "language": i.language}
@@ -121,11 +106,8 @@ def parse_file(path: str, config_path: str | None = None) -> dict:
         config = load_config(config_path)
         patterns = config.newsletter.subject_patterns
         if Path(config.state.db).exists():
-            conn = open_state(config)
-            try:
+            with state(config) as conn:
                 issues = store.load_issues(conn)
-            finally:
-                conn.close()
     verdict = triage(mail, issues, patterns) if patterns else triage(mail, issues)
     return {
         "file": str(path), "from": mail.reply_to or mail.from_email, "name": mail.from_name,
@@ -147,8 +129,7 @@ def _default_config_exists() -> bool:
 
 
 def status(config: Config) -> dict:
-    conn = open_state(config)
-    try:
+    with state(config) as conn:
         runs = [
             {"id": r["id"], "kind": r["kind"], "started_at": r["started_at"],
              "ended_at": r["ended_at"], "status": r["status"], "counts": json.loads(r["counts"]),
@@ -157,6 +138,4 @@ def status(config: Config) -> dict:
         ]
         rows = conn.execute("SELECT status, count(*) FROM drafts GROUP BY status").fetchall()
         drafts = {row[0]: row[1] for row in rows}
-    finally:
-        conn.close()
     return {"runs": runs, "drafts": drafts}

@@ -23,7 +23,7 @@ from inbox_agent import compose, store, store_review
 from inbox_agent.config import Config
 from inbox_agent.errors import InboxAgentError, MailboxError
 from inbox_agent.models import DraftStatus
-from inbox_agent.pipeline import make_index, make_source, open_state
+from inbox_agent.pipeline import make_index, make_source, state
 
 log = logging.getLogger("inbox_agent")
 PLACEHOLDER = re.compile(r"\[(?:À COMPLÉTER|A COMPLETER|TO FILL)\s*:", re.IGNORECASE)
@@ -69,20 +69,16 @@ def _lock(config: Config):
 
 def save_edit(config: Config, draft_id: int, text: str) -> None:
     """Keep the author's version of the draft (the generated text stays for comparison)."""
-    conn = open_state(config)
-    try:
+    with state(config) as conn:
         row = _row(conn, draft_id)
         if row["sent_at"]:
             raise InboxAgentError(f"draft {draft_id} was already sent; it cannot change")
         store_review.set_final_text(conn, draft_id, text.replace("\r\n", "\n"))
-    finally:
-        conn.close()
 
 
 def skip(config: Config, draft_id: int, *, source=None) -> None:
     """No answer for this reply; a draft saved earlier in Drafts is removed."""
-    conn = open_state(config)
-    try:
+    with state(config) as conn:
         row = _row(conn, draft_id)
         if row["sent_at"]:
             raise InboxAgentError(f"draft {draft_id} was already sent; it cannot be skipped")
@@ -93,18 +89,13 @@ def skip(config: Config, draft_id: int, *, source=None) -> None:
         with store.transaction(conn):
             store.set_draft_status(conn, draft_id, DraftStatus.SKIPPED)
             store_review.clear_destination(conn, draft_id)
-    finally:
-        conn.close()
 
 
 def mark_idea(config: Config, draft_id: int, marked: bool = True) -> None:
     """Flag the reader's message as an idea for a future issue (or unflag it)."""
-    conn = open_state(config)
-    try:
+    with state(config) as conn:
         _row(conn, draft_id)
         store_review.set_marked_idea(conn, draft_id, marked)
-    finally:
-        conn.close()
 
 
 # --- approval ------------------------------------------------------------------------------
@@ -152,8 +143,7 @@ def approve_many(
     """Approve several drafts over one mailbox connection; one failure never stops the rest."""
     texts = texts or {}
     report = BatchReport()
-    conn = open_state(config)
-    try:
+    with state(config) as conn:
         ready = []
         for draft_id in draft_ids:
             try:
@@ -162,8 +152,6 @@ def approve_many(
                 report.errors[draft_id] = str(err)
         if ready:
             _deliver_all(config, conn, ready, report, source)
-    finally:
-        conn.close()
     _remember_styles(config, index, ready, report)
     return report
 
@@ -293,11 +281,8 @@ def _append_sent(source, raw: bytes, folder: str) -> bool:
 
 def quick_thanks(config: Config, max_words: int = QUICK_THANKS_MAX_WORDS) -> list[sqlite3.Row]:
     """Pending drafts answering a short thank-you, complete (no placeholders)."""
-    conn = open_state(config)
-    try:
+    with state(config) as conn:
         rows = store.list_drafts(conn, DraftStatus.PENDING.value)
-    finally:
-        conn.close()
     return [r for r in rows if is_quick_thanks(r, max_words)]
 
 
@@ -324,11 +309,8 @@ def similarity(generated: str, final: str) -> float:
 
 def edit_stats(config: Config) -> list[dict]:
     """Per ISO week of approval: approved drafts, mean similarity, how many unchanged."""
-    conn = open_state(config)
-    try:
+    with state(config) as conn:
         rows = store_review.approved_edits(conn)
-    finally:
-        conn.close()
     weeks: dict[str, list[float]] = defaultdict(list)
     for row in rows:
         year, week, _ = datetime.fromisoformat(row["approved_at"]).isocalendar()

@@ -14,7 +14,7 @@ from itertools import groupby
 from inbox_agent import queries, review, store, store_review
 from inbox_agent.config import Config
 from inbox_agent.errors import InboxAgentError
-from inbox_agent.pipeline import open_state
+from inbox_agent.pipeline import state
 from inbox_agent.web import insights_views
 
 PAGE_SIZE = 50
@@ -94,13 +94,10 @@ def _sort_key(row: sqlite3.Row) -> tuple:
 
 
 def queue(config: Config, filters: QueueFilters) -> Queue:
-    conn = open_state(config)
-    try:
+    with state(config) as conn:
         rows = store_review.pending_cards(conn)
         titles = issue_titles(conn)
         counts = dict(conn.execute("SELECT status, count(*) FROM drafts GROUP BY status"))
-    finally:
-        conn.close()
     result = Queue(total_pending=len(rows), status_counts=counts)
     lane = [r for r in rows if review.is_quick_thanks(r)]
     result.quick_thanks = [_card(r) for r in lane[:QUICK_THANKS_SHOWN]]
@@ -159,18 +156,14 @@ def _neighbours(conn: sqlite3.Connection, draft_id: int) -> tuple[int | None, in
 
 
 def next_pending(config: Config, after: int) -> int | None:
-    conn = open_state(config)
-    try:
+    with state(config) as conn:
         order = _pending_order(conn)
-    finally:
-        conn.close()
     later = [i for i in order if i > after]
     return (later or order or [None])[0]
 
 
 def detail(config: Config, draft_id: int) -> dict:
-    conn = open_state(config)
-    try:
+    with state(config) as conn:
         row = store.get_draft(conn, draft_id)
         if row is None:
             raise InboxAgentError(f"no draft {draft_id}")
@@ -178,8 +171,6 @@ def detail(config: Config, draft_id: int) -> dict:
         history = store.reader_history(conn, reply["from_email"], reply["id"])
         previous, following = _neighbours(conn, draft_id)
         titles = issue_titles(conn)
-    finally:
-        conn.close()
     cited = json.loads(row["cited"])
     return {
         "draft": dict(row) | {"flags": json.loads(row["flags"])},
@@ -199,14 +190,11 @@ def detail(config: Config, draft_id: int) -> dict:
 
 def original(config: Config, draft_id: int) -> tuple[str, str]:
     """The reader's message as received (decoded as UTF-8, for display as text)."""
-    conn = open_state(config)
-    try:
+    with state(config) as conn:
         row = store.get_draft(conn, draft_id)
         if row is None:
             raise InboxAgentError(f"no draft {draft_id}")
         reply = store.get_reply(conn, row["reply_id"])
-    finally:
-        conn.close()
     raw = reply["raw"] or b""
     return row["subject"], raw.decode("utf-8", "replace")
 
