@@ -8,6 +8,7 @@ wrap them.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import itertools
 import os
 import secrets
@@ -220,6 +221,19 @@ class ImapUser:
                 client.multiappend(folder, raws[start : start + chunk])
         finally:
             client.logout()
+
+    def imap_config(self, **overrides) -> dict:
+        """The [imap] table of a configuration for this account (plain port), as a dict."""
+        table = dataclasses.asdict(self.settings(**overrides))
+        table["folders"] = list(table["folders"])
+        return table
+
+    def imap_toml(self, password_env: str) -> str:
+        """The [imap] table of a config.toml for this account, its password in password_env."""
+        return (
+            f'[imap]\nhost = "{self.host}"\nport = {self.plain_port}\nsecurity = "plain"\n'
+            f'username = "{self.username}"\npassword_env = "{password_env}"\ntimeout = 10.0\n'
+        )
 
     def settings(self, **overrides):
         """ImapSettings for this account on the plain port; override any field."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -40,8 +39,7 @@ def test_sent_issues_in_an_imap_folder_become_the_archive(imap_user, tmp_path, m
     for number, title, slug, text in ISSUES:
         imap_user.append("Newsletter", sent_issue(number, title, slug, text))
     monkeypatch.setenv("TEST_ARCHIVE_IMAP_PW", imap_user.password)
-    imap = dataclasses.asdict(imap_user.settings(password_env="TEST_ARCHIVE_IMAP_PW"))
-    imap["folders"] = list(imap["folders"])
+    imap = imap_user.imap_config(password_env="TEST_ARCHIVE_IMAP_PW")
     raw = {"author": {"email": "camille@example.org"}, "imap": imap,
            "archive": {"kind": "imap", "imap_folder": "Newsletter"}}
     config = parse_config(raw, tmp_path / "config.toml")

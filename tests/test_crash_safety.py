@@ -92,14 +92,7 @@ name = "Camille Durand"
 email = "camille@example.org"
 [source]
 kind = "imap"
-[imap]
-host = "{user.host}"
-port = {user.plain_port}
-security = "plain"
-username = "{user.username}"
-password_env = "CRASH_TEST_IMAP_PASSWORD"
-timeout = 10.0
-[archive]
+{user.imap_toml("CRASH_TEST_IMAP_PASSWORD")}[archive]
 path = "{archive}"
 kind = "markdown"
 """,

@@ -235,19 +235,8 @@ def xoauth2_config(imap_user, tmp_path, token: str):
     from inbox_agent.config import parse_config
 
     (tmp_path / "token").write_text(token + "\n")
-    raw = {
-        "author": {"email": "author@example.org"},
-        "source": {"kind": "imap"},
-        "imap": {
-            "host": imap_user.host,
-            "port": imap_user.plain_port,
-            "security": "plain",
-            "username": imap_user.username,
-            "auth": "xoauth2",
-            "oauth2_token_command": f"cat {tmp_path / 'token'}",
-            "timeout": 10.0,
-        },
-    }
+    imap = imap_user.imap_config(auth="xoauth2", oauth2_token_command=f"cat {tmp_path / 'token'}")
+    raw = {"author": {"email": "author@example.org"}, "source": {"kind": "imap"}, "imap": imap}
     return parse_config(raw, tmp_path / "config.toml")
 
 

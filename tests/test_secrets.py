@@ -56,14 +56,7 @@ email = "author@example.org"
 name = "Author"
 [source]
 kind = "imap"
-[imap]
-host = "{user.host}"
-port = {user.plain_port}
-security = "plain"
-username = "{user.username}"
-password_env = "CANARY_IMAP_PASSWORD"
-timeout = 10.0
-[archive]
+{user.imap_toml("CANARY_IMAP_PASSWORD")}[archive]
 path = "{ROOT / "examples/archive"}"
 [llm]
 model = "openai:canary-model"
