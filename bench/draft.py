@@ -22,9 +22,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from inbox_agent import archive, drafting, prompts  # noqa: E402
+from inbox_agent.archive.chunks import chunk_issue  # noqa: E402
+from inbox_agent.archive.kinds import import_any  # noqa: E402
 from inbox_agent.config import parse_config  # noqa: E402
-from inbox_agent.index import ArchiveIndex  # noqa: E402
+from inbox_agent.drafting import drafter as drafting  # noqa: E402
+from inbox_agent.drafting import prompts  # noqa: E402
+from inbox_agent.search.index import ArchiveIndex  # noqa: E402
 
 DEFAULT_CACHE = Path("/tmp/inbox-agent-bench/draft")
 VARIATIONS = ("", " Merci !", " Thanks again.", " Bonne journée.", " Cheers,", " Belle semaine.")
@@ -39,11 +42,11 @@ class IndexSettings:
 
 
 def load_index(cache: Path) -> tuple[ArchiveIndex, dict]:
-    issues = archive.import_any(ROOT / "examples" / "archive", "markdown",
+    issues = import_any(ROOT / "examples" / "archive", "markdown",
                                 base_url="https://atelier-du-futur.example")
     index = ArchiveIndex(IndexSettings(cache))
     started = time.perf_counter()
-    index.sync(issues, [c for issue in issues for c in archive.chunk_issue(issue)])
+    index.sync(issues, [c for issue in issues for c in chunk_issue(issue)])
     print(f"index of {len(issues)} issues ready in {time.perf_counter() - started:.1f} s")
     return index, {i.key: i for i in issues}
 

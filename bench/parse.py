@@ -34,13 +34,22 @@ from types import ModuleType
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from inbox_agent import archive, parse, triage  # noqa: E402
+from inbox_agent.archive.kinds import import_any  # noqa: E402
+from inbox_agent.intake import parse, triage  # noqa: E402
 from inbox_agent.models import Issue  # noqa: E402
 from tests.fixtures_dovecot import sample_reply  # noqa: E402
 
 DEFAULT_CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
 CORPORA = Path(os.environ.get("INBOX_AGENT_CORPORA", DEFAULT_CORPORA))
 MODULES = ("langdetect", "quotes", "parse", "triage")
+# Where each module lives today, and the dotted name code imports it by (older revisions
+# kept all four at the package root).
+PATHS = {
+    "langdetect": "text.language",
+    "quotes": "intake.quotes",
+    "parse": "intake.parse",
+    "triage": "intake.triage",
+}
 
 
 class Impl:
@@ -50,17 +59,27 @@ class Impl:
         self.triage = triage_fn
 
 
+def _show(ref: str, name: str) -> str:
+    """The module's source at `ref`, at its path of today or at the package root."""
+    for path in (PATHS[name].replace(".", "/"), name):
+        shown = subprocess.run(
+            ["git", "-C", str(ROOT), "show", f"{ref}:inbox_agent/{path}.py"],
+            capture_output=True, text=True,
+        )  # fmt: skip
+        if shown.returncode == 0:
+            return shown.stdout
+    raise SystemExit(f"{name} not found at {ref}")
+
+
 def load_baseline(ref: str) -> Impl:
     """The four modules at git revision `ref`, importable as `baseline_<module>`."""
     tmp = Path(tempfile.mkdtemp(prefix="inbox-agent-baseline-"))
     loaded: dict[str, ModuleType] = {}
     for name in MODULES:
-        source = subprocess.run(
-            ["git", "-C", str(ROOT), "show", f"{ref}:inbox_agent/{name}.py"],
-            check=True, capture_output=True, text=True,
-        ).stdout  # fmt: skip
+        source = _show(ref, name)
         for other in MODULES:
-            source = source.replace(f"inbox_agent.{other} import", f"baseline_{other} import")
+            for dotted in (other, PATHS[other]):
+                source = source.replace(f"inbox_agent.{dotted} import", f"baseline_{other} import")
         path = tmp / f"baseline_{name}.py"
         path.write_text(source, encoding="utf-8")
         spec = importlib.util.spec_from_file_location(f"baseline_{name}", path)
@@ -145,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--baseline", default="HEAD", help="git revision to compare with")
     parser.add_argument("--no-baseline", action="store_true", help="measure this tree only")
     args = parser.parse_args(argv)
-    issues = archive.import_any(ROOT / "examples/archive")
+    issues = import_any(ROOT / "examples/archive")
     sets = datasets(args.n)
     current = Impl("current", parse.parse_message, triage.triage)
     impls = [current] if args.no_baseline else [load_baseline(args.baseline), current]

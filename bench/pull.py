@@ -29,9 +29,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from inbox_agent import archive, pipeline, store  # noqa: E402
+from inbox_agent.archive.kinds import import_any  # noqa: E402
 from inbox_agent.config import parse_config  # noqa: E402
-from inbox_agent.mailbox import ImapSource, MailSource  # noqa: E402
+from inbox_agent.intake.pull import pull  # noqa: E402
+from inbox_agent.mail.imap import ImapSource  # noqa: E402
+from inbox_agent.mail.source import MailSource  # noqa: E402
+from inbox_agent.models import RunReport  # noqa: E402
+from inbox_agent.store import db as store  # noqa: E402
 from tests.fixtures_dovecot import ImapUser, sample_reply, start_dovecot  # noqa: E402
 
 
@@ -54,9 +58,9 @@ def run_pipeline_pass(source: MailSource, workdir: Path) -> int:
     conn = store.connect(config.state.db)
     try:
         with store.transaction(conn):
-            store.replace_issues(conn, archive.import_any(ROOT / "examples/archive"))
-        report = pipeline.RunReport()
-        pipeline.pull(config, conn, report, source=source)
+            store.replace_issues(conn, import_any(ROOT / "examples/archive"))
+        report = RunReport()
+        pull(config, conn, report, source=source)
         if report.failed or report.errors:
             raise SystemExit(f"pull failed on some messages: {report.errors[:3]}")
         return report.replies + report.set_apart
@@ -99,8 +103,8 @@ def raw_one_by_one(user: ImapUser) -> int:
 
 def warm_up() -> float:
     """Seconds spent on what a pull does once per process: imports, language model, regexes."""
-    from inbox_agent.parse import parse_message
-    from inbox_agent.triage import triage
+    from inbox_agent.intake.parse import parse_message
+    from inbox_agent.intake.triage import triage
 
     started = time.perf_counter()
     triage(parse_message(sample_reply(0)))
@@ -110,11 +114,11 @@ def warm_up() -> float:
 def stage_costs(n: int) -> tuple[float, float]:
     """Milliseconds per message for parse and for triage alone, on the same replies (run
     after the peak RSS is read: it holds every parsed message at once)."""
-    from inbox_agent.parse import parse_message
-    from inbox_agent.triage import issue_index, triage
+    from inbox_agent.intake.parse import parse_message
+    from inbox_agent.intake.triage import issue_index, triage
 
     raws = [sample_reply(i) for i in range(n)]
-    issues = issue_index(archive.import_any(ROOT / "examples/archive"))
+    issues = issue_index(import_any(ROOT / "examples/archive"))
     started = time.perf_counter()
     mails = [parse_message(raw) for raw in raws]
     parsed = time.perf_counter()

@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from inbox_agent.evaluate import (  # noqa: E402
+from inbox_agent.search.evaluate import (  # noqa: E402
     METHODS,
     build_index,
     evaluate_index,
@@ -87,7 +87,7 @@ def demo_check() -> None:
             print(_row(method, score(ranks), ms))
 
 
-def _progress(done: int, total: int) -> None:
+def _progress(stage: str, done: int, total: int) -> None:
     print(f"\r  embedded {done}/{total} chunks", end="" if done < total else "\n", flush=True)
 
 

@@ -21,9 +21,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from inbox_agent import store  # noqa: E402
 from inbox_agent.config import parse_config  # noqa: E402
 from inbox_agent.models import Draft, Evidence, MailRef, ParsedMail, ReplyKind, Triage  # noqa: E402
+from inbox_agent.store import db as store  # noqa: E402
 from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, running  # noqa: E402
 
 WORDS = ["réunion", "équipe", "bureau", "télétravail", "merci", "question", "idée", "semaine",

@@ -1,3 +1,3 @@
-from inbox_agent.cli import main
+from inbox_agent.cli.main import main
 
 main(prog_name="inbox-agent")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
+import ipaddress
 import os
 import shlex
 import subprocess
@@ -22,6 +23,17 @@ from inbox_agent.errors import ConfigError
 
 CONFIG_ENV = "INBOX_AGENT_CONFIG"
 HOME_ENV = "INBOX_AGENT_HOME"
+
+
+def is_loopback(host: str) -> bool:
+    """True for localhost, 127.0.0.0/8 and ::1 (with or without IPv6 brackets)."""
+    host = host.strip().strip("[]").lower().rstrip(".")
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 @dataclass(frozen=True)

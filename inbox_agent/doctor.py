@@ -6,9 +6,11 @@ import importlib.util
 import os
 from collections.abc import Iterator
 
-from inbox_agent import pipeline, prompts, store
+from inbox_agent import wiring
 from inbox_agent.config import Config, load_config
+from inbox_agent.drafting import prompts
 from inbox_agent.errors import InboxAgentError
+from inbox_agent.store import db as store
 
 Check = tuple[bool, str, str]
 PROVIDERS = {
@@ -52,7 +54,7 @@ def _state(config: Config) -> tuple[bool, str]:
 
 
 def _source(config: Config) -> tuple[bool, str]:
-    source = pipeline.make_source(config)
+    source = wiring.make_source(config)
     with source:
         folders = source.folders()
         counts = [f"{folder}: {len(source.uids(folder))} messages" for folder in folders]
@@ -60,7 +62,7 @@ def _source(config: Config) -> tuple[bool, str]:
 
 
 def _index(config: Config) -> tuple[bool, str]:
-    index = pipeline.make_index(config)
+    index = wiring.make_index(config)
     count = index.count()
     if not count:
         return False, "the index is empty: run `inbox-agent archive import`"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -130,3 +131,35 @@ class Draft:
     cited: list[Evidence] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
     drafter: str = "grounded"  # "grounded" or the model name
+
+
+# Progress of a long step: (stage, done, total), e.g. ("embedding", 40, 120).
+Progress = Callable[[str, int, int], None]
+
+
+def no_progress(stage: str, done: int, total: int) -> None:
+    return None
+
+
+@dataclass
+class RunReport:
+    fetched: int = 0
+    replies: int = 0
+    set_apart: int = 0
+    duplicates: int = 0
+    skipped: int = 0
+    failed: int = 0
+    drafted: int = 0
+    draft_failed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        return {k: v for k, v in self.__dict__.items() if isinstance(v, int)}
+
+    def summary(self) -> str:
+        return (
+            f"{self.fetched} new messages: {self.replies} replies, {self.set_apart} set apart "
+            f"(auto-replies, bounces, unsubscribes), {self.duplicates} duplicates, "
+            f"{self.skipped} skipped, {self.failed} failed; {self.drafted} drafts written"
+            + (f", {self.draft_failed} drafts failed" if self.draft_failed else "")
+        )

@@ -1,89 +1,36 @@
-"""Use cases: each command of the CLI, worker and web page is one call here.
+"""The top use cases: one pass (run_once), the archive import, drafting, regenerate.
 
-Mail in (pull, parse, triage, store) lives in inbox_agent.intake; its `pull` is
-re-exported here. A failure while drafting one reply marks that draft failed and the
-pass goes on.
+They build the adapters once (`inbox_agent.wiring`) and hand them to the stages: mail in
+(`intake`), retention (`privacy`), drafting, tagging (`insights`). This module keeps only
+the bookkeeping of a run and the isolation of each message: a failure while drafting one
+reply marks that draft failed and the pass goes on.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import sqlite3
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
-from inbox_agent import store
+from inbox_agent.archive.chunks import chunk_issue
+from inbox_agent.archive.kinds import import_any
 from inbox_agent.config import Config
+from inbox_agent.drafting import drafter
 from inbox_agent.errors import InboxAgentError
-from inbox_agent.intake import Progress, no_progress, pull
-from inbox_agent.models import Issue
+from inbox_agent.insights.use_cases import tag_pending
+from inbox_agent.intake.pull import pull
+from inbox_agent.mail.source import MailSource
+from inbox_agent.models import Draft, Issue, Progress, RunReport, no_progress
+from inbox_agent.privacy.retention import apply_retention
+from inbox_agent.review.queries import draft_as_dict
+from inbox_agent.search.index import ArchiveIndex
+from inbox_agent.store import db as store
+from inbox_agent.store.lock import instance_lock
+from inbox_agent.wiring import imap_source, make_index, make_source, open_state, state
 
-log = logging.getLogger("inbox_agent")
-
-
-@dataclass
-class RunReport:
-    fetched: int = 0
-    replies: int = 0
-    set_apart: int = 0
-    duplicates: int = 0
-    skipped: int = 0
-    failed: int = 0
-    drafted: int = 0
-    draft_failed: int = 0
-    errors: list[str] = field(default_factory=list)
-
-    def counts(self) -> dict[str, int]:
-        return {k: v for k, v in self.__dict__.items() if isinstance(v, int)}
-
-    def summary(self) -> str:
-        return (
-            f"{self.fetched} new messages: {self.replies} replies, {self.set_apart} set apart "
-            f"(auto-replies, bounces, unsubscribes), {self.duplicates} duplicates, "
-            f"{self.skipped} skipped, {self.failed} failed; {self.drafted} drafts written"
-            + (f", {self.draft_failed} drafts failed" if self.draft_failed else "")
-        )
-
-
-# --- adapters ---------------------------------------------------------------
-
-
-def open_state(config: Config) -> sqlite3.Connection:
-    return store.connect(config.state.db)
-
-
-@contextlib.contextmanager
-def state(config: Config) -> Iterator[sqlite3.Connection]:
-    """The state database for one block, closed when it ends."""
-    conn = open_state(config)
-    try:
-        yield conn
-    finally:
-        conn.close()
-
-
-def make_source(config: Config):  # -> MailSource
-    from inbox_agent import mailbox
-
-    kind = config.source.kind
-    max_mb = config.imap.max_message_mb
-    if kind == "maildir":
-        return mailbox.MaildirSource(
-            config.source.path, drafts_path=config.source.drafts_path, max_message_mb=max_mb
-        )
-    if kind == "mbox":
-        return mailbox.MboxSource(config.source.path, max_message_mb=max_mb)
-    from inbox_agent.config import imap_password
-
-    return mailbox.ImapSource(config.imap, lambda: imap_password(config))
-
-
-def make_index(config: Config, embeddings=None):  # -> ArchiveIndex
-    from inbox_agent.index import ArchiveIndex
-
-    return ArchiveIndex(config.index, embeddings=embeddings)
+log = logging.getLogger(__name__)
 
 
 # --- archive ----------------------------------------------------------------
@@ -103,36 +50,22 @@ def import_archive(
     source: str | Path | None = None,
     kind: str | None = None,
     *,
-    index=None,
+    index: ArchiveIndex | None = None,
     progress: Progress = no_progress,
 ) -> ImportReport:
     """Import the archive (the configured one by default), re-embedding only what changed."""
-    from inbox_agent import archive
-
     kind = kind or (None if source else config.archive.kind)
-    if kind == "imap":
-        issues = _issues_from_imap(config)
-    else:
-        issues = archive.import_any(
-            source or config.archive.path, kind, base_url=config.newsletter.base_url
-        )
-    chunks = [chunk for issue in issues for chunk in archive.chunk_issue(issue)]
+    if source is None:
+        source = config.archive.imap_folder if kind == "imap" else config.archive.path
+    issues = import_any(
+        source, kind, base_url=config.newsletter.base_url, mail=lambda: imap_source(config)
+    )
+    chunks = [chunk for issue in issues for chunk in chunk_issue(issue)]
     index = index or make_index(config)
-    report = index.sync(issues, chunks, progress=lambda d, t: progress("embedding", d, t))
+    report = index.sync(issues, chunks, progress=progress)
     with state(config) as conn, store.transaction(conn):
         store.replace_issues(conn, issues)
     return ImportReport(len(issues), report.added, report.updated, report.unchanged, report.removed)
-
-
-def _issues_from_imap(config: Config) -> list[Issue]:
-    from inbox_agent import archive, mailbox
-    from inbox_agent.config import imap_password
-
-    folder = config.archive.imap_folder
-    with mailbox.ImapSource(config.imap, lambda: imap_password(config)) as source:
-        uids = source.uids(folder)
-        raws = [m.raw for m in source.fetch(folder, uids) if m.raw]
-    return archive.import_messages(raws)
 
 
 # --- drafting -----------------------------------------------------------------
@@ -143,7 +76,7 @@ def draft_pending(
     conn: sqlite3.Connection,
     report: RunReport,
     *,
-    index=None,
+    index: ArchiveIndex,
     progress: Progress = no_progress,
     should_stop: Callable[[], bool] = lambda: False,
 ) -> None:
@@ -151,7 +84,6 @@ def draft_pending(
     rows = store.replies_to_draft(conn)
     if not rows:
         return
-    index = index or make_index(config)
     issues = {i.key: i for i in store.load_issues(conn)}
     for n, row in enumerate(rows, 1):
         try:
@@ -160,8 +92,6 @@ def draft_pending(
                 store.save_draft(conn, row["id"], draft)
             report.drafted += 1
         except InboxAgentError as err:
-            from inbox_agent.models import Draft
-
             with store.transaction(conn):
                 store.save_draft(conn, row["id"], Draft("", row["language"]), error=str(err))
             report.draft_failed += 1
@@ -174,14 +104,12 @@ def draft_pending(
 def draft_for(
     config: Config,
     row: sqlite3.Row,
-    index,
+    index: ArchiveIndex,
     issues: dict[str, Issue],
     conn: sqlite3.Connection | None = None,
-):
+) -> Draft:
     """Retrieve related issues for one stored reply and draft the answer."""
-    from inbox_agent import drafting
-
-    return drafting.draft_for(config, row, index, issues, conn)
+    return drafter.draft_for(config, row, index, issues, conn)
 
 
 # --- one pass -------------------------------------------------------------------
@@ -190,8 +118,8 @@ def draft_for(
 def run_once(
     config: Config,
     *,
-    source=None,
-    index=None,
+    source: MailSource | None = None,
+    index: ArchiveIndex | None = None,
     progress: Progress = no_progress,
     should_stop: Callable[[], bool] = lambda: False,
     lock_wait: float | None = 0,
@@ -201,14 +129,16 @@ def run_once(
     Holds the single-instance lock, waiting up to `lock_wait` seconds (None: forever) for
     another inbox-agent to finish; `should_stop` is checked after each message.
     """
-    from inbox_agent.lock import instance_lock
-
     with instance_lock(config, wait=lock_wait):
         return _run_once(config, source, index, progress, should_stop)
 
 
 def _run_once(
-    config: Config, source, index, progress: Progress, should_stop: Callable[[], bool]
+    config: Config,
+    source: MailSource | None,
+    index: ArchiveIndex | None,
+    progress: Progress,
+    should_stop: Callable[[], bool],
 ) -> RunReport:
     conn = open_state(config)
     report = RunReport()
@@ -216,18 +146,15 @@ def _run_once(
     status = "error"
     index = index or make_index(config)  # connects lazily; shared by the stages below
     try:
+        source = source or make_source(config)
         pull(config, conn, report, source=source, progress=progress, should_stop=should_stop)
         if config.state.retention_months and not should_stop():
-            from inbox_agent.retention import apply_retention
-
             apply_retention(config, conn, index=index)
         if not should_stop():
             draft_pending(
                 config, conn, report, index=index, progress=progress, should_stop=should_stop
             )
         if not should_stop():
-            from inbox_agent.insights_use import tag_pending
-
             tag_pending(config, conn, index=index)
         status = "stopped" if should_stop() else "ok"
     except InboxAgentError as err:
@@ -248,11 +175,14 @@ def reindex_archive(config: Config, *, progress: Progress = no_progress) -> Impo
 
 
 def regenerate_draft(
-    config: Config, draft_id: int, instruction: str, *, index=None, model=None
+    config: Config,
+    draft_id: int,
+    instruction: str,
+    *,
+    index: ArchiveIndex | None = None,
+    model=None,
 ) -> dict:
     """Draft a pending or failed draft again following the author's instruction."""
-    from inbox_agent import drafting, queries
-
     with state(config) as conn:
         row = store.get_draft(conn, draft_id)
         if row is None:
@@ -264,7 +194,7 @@ def regenerate_draft(
             )
         reply = store.get_reply(conn, row["reply_id"])
         issues = {i.key: i for i in store.load_issues(conn)}
-        draft = drafting.regenerate(
+        draft = drafter.regenerate(
             config,
             reply,
             row["final_text"],
@@ -276,4 +206,4 @@ def regenerate_draft(
         )
         with store.transaction(conn):
             store.save_draft(conn, reply["id"], draft)
-        return queries.draft_as_dict(store.get_draft(conn, draft_id))
+        return draft_as_dict(store.get_draft(conn, draft_id))

@@ -21,10 +21,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from inbox_agent import pipeline, wiring
 from inbox_agent.config import Config, load_config
 from inbox_agent.errors import ConfigError, InboxAgentError, LockBusy
+from inbox_agent.store import db as store
+from inbox_agent.store.lock import holder, instance_lock
 
-log = logging.getLogger("inbox_agent.worker")
+log = logging.getLogger(__name__)
 
 RUN_JOB = "inbox_agent.worker:run_job"
 REINDEX_JOB = "inbox_agent.worker:reindex_job"
@@ -98,7 +101,6 @@ def next_fire_times(
 
 def schedule_status(config: Config, n: int = 3) -> dict:
     """Next fire times of both jobs (ISO text) and the lock holder, for status displays."""
-    from inbox_agent.lock import holder
 
     return {
         "next_runs": [t.isoformat() for t in next_fire_times(config, n)],
@@ -186,7 +188,6 @@ def run_job(config_path: str) -> None:
     if _stop.is_set():
         return
     try:
-        from inbox_agent import pipeline
 
         config = load_config(config_path)
         pipeline.run_once(config, should_stop=should_stop, lock_wait=LOCK_WAIT_SECONDS)
@@ -200,7 +201,6 @@ def reindex_job(config_path: str) -> None:
     """The scheduled incremental archive import, recorded as a run of kind "reindex"."""
     if _stop.is_set():
         return
-    from inbox_agent.lock import instance_lock
 
     try:
         config = load_config(config_path)
@@ -214,9 +214,8 @@ def reindex_job(config_path: str) -> None:
 
 def reindex(config: Config) -> dict[str, int]:
     """Import the configured archive incrementally and record it in the runs table."""
-    from inbox_agent import pipeline, store
 
-    conn = pipeline.open_state(config)
+    conn = wiring.open_state(config)
     run_id = store.start_run(conn, "reindex")
     counts: dict[str, int] = {}
     errors: list[str] = []

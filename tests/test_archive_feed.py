@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from inbox_agent.archive import detect_kind, import_any, import_feed, import_messages
+from inbox_agent.archive.importers import import_feed
+from inbox_agent.archive.kinds import detect_kind, import_any
+from inbox_agent.archive.messages import import_messages
 from inbox_agent.errors import ArchiveError
 
 FEEDS = Path(__file__).parent / "data" / "archive" / "feeds"

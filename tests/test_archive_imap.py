@@ -8,9 +8,10 @@ from email.utils import format_datetime
 
 from langchain_core.embeddings import DeterministicFakeEmbedding
 
-from inbox_agent import pipeline, store
+from inbox_agent import pipeline
 from inbox_agent.config import parse_config
-from inbox_agent.index import ArchiveIndex
+from inbox_agent.search.index import ArchiveIndex
+from inbox_agent.store import db as store
 
 ISSUES = [
     (41, "La semaine de quatre jours, un an après", "semaine-de-quatre-jours",

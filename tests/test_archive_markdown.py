@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from inbox_agent.archive import import_any, import_markdown, parse_number
+from inbox_agent.archive.importers import import_markdown, parse_number
+from inbox_agent.archive.kinds import import_any
 from inbox_agent.errors import ArchiveError
-from inbox_agent.htmltext import markdown_to_text
 from inbox_agent.models import Issue
+from inbox_agent.text.html import markdown_to_text
 
 DATA = Path(__file__).parent / "data" / "archive"
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "archive"

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from inbox_agent.archive import detect_kind, import_any, import_substack
+from inbox_agent.archive.importers import import_substack
+from inbox_agent.archive.kinds import detect_kind, import_any
 from inbox_agent.errors import ArchiveError
-from inbox_agent.htmltext import has_scripts, html_to_text
+from inbox_agent.text.html import has_scripts, html_to_text
 
 CANARY = "canary-reader@example.org"
 HEADER = (

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from inbox_agent import compose
+from inbox_agent.mail import compose
 from tests.conftest import require
 from tests.test_review import QUESTION, REPLIES, THANKS, Env, imap_drafts, mail, make_env
 

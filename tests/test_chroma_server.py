@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pytest
 
 from inbox_agent.errors import IndexError_
-from inbox_agent.index import ArchiveIndex, SyncReport
+from inbox_agent.search.index import ArchiveIndex, SyncReport
 from tests.test_index import ARCHIVE, RecordingEmbeddings, all_of
 
 

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from inbox_agent.archive import chunk_issue, issue_fingerprint
+from inbox_agent.archive.chunks import chunk_issue, issue_fingerprint
 from inbox_agent.models import Issue
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from inbox_agent.cli import main
+from inbox_agent.cli.main import main
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMANDS = [

@@ -7,8 +7,8 @@ from email import message_from_bytes, policy
 
 import pytest
 
-from inbox_agent import compose
-from inbox_agent.compose import Author, Original
+from inbox_agent.mail import compose
+from inbox_agent.mail.compose import Author, Original
 
 AUTHOR = Author("Camille Durand", "camille@atelier.example")
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)

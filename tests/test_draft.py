@@ -6,8 +6,8 @@ import dataclasses
 
 import pytest
 
-from inbox_agent import prompts
-from inbox_agent.draft import (
+from inbox_agent.drafting import prompts
+from inbox_agent.drafting.grounded import (
     DraftRequest,
     best_sentence,
     detect_register,

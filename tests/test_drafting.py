@@ -13,11 +13,11 @@ import pytest
 from langchain_core.embeddings import DeterministicFakeEmbedding
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
-from inbox_agent import drafting, pipeline, store
+from inbox_agent import pipeline
 from inbox_agent.config import parse_config
-from inbox_agent.draft import DraftRequest
+from inbox_agent.drafting import drafter as drafting
+from inbox_agent.drafting.grounded import DraftRequest
 from inbox_agent.errors import InboxAgentError
-from inbox_agent.index import ArchiveIndex
 from inbox_agent.models import (
     Chunk,
     Draft,
@@ -27,8 +27,11 @@ from inbox_agent.models import (
     MailRef,
     ParsedMail,
     ReplyKind,
+    RunReport,
     Triage,
 )
+from inbox_agent.search.index import ArchiveIndex
+from inbox_agent.store import db as store
 from tests.fixtures_openai import Answer
 
 URL_41 = "https://atelier.example/p/semaine-4-jours"
@@ -305,7 +308,7 @@ def test_timeout_marks_the_draft_failed_with_the_reason(tmp_path, conn, index, o
     openai_server.answer(Answer("late", delay=2.0))
     config = server_config(tmp_path, openai_server, timeout=0.3, max_retries=1)
     add_reply(conn, 21, QUESTION)
-    report = pipeline.RunReport()
+    report = RunReport()
     pipeline.draft_pending(config, conn, report, index=index)
     row = store.list_drafts(conn, "failed")[0]
     assert "timeout" in row["error"] and report.draft_failed >= 1
@@ -439,8 +442,8 @@ GOLDEN_CASES = {
 
 @pytest.mark.parametrize("name", sorted(GOLDEN_CASES))
 def test_grounded_draft_matches_its_golden_text(name):
-    from inbox_agent import prompts
-    from inbox_agent.draft import grounded_draft
+    from inbox_agent.drafting import prompts
+    from inbox_agent.drafting.grounded import grounded_draft
 
     draft = grounded_draft(
         GOLDEN_CASES[name],
@@ -457,7 +460,7 @@ def test_grounded_draft_matches_its_golden_text(name):
 def test_cli_regenerate_refuses_an_approved_draft_and_leaves_it(tmp_path, config, conn, index):
     from click.testing import CliRunner
 
-    from inbox_agent.cli import main
+    from inbox_agent.cli.main import main
 
     reply_id = add_reply(conn, 30, QUESTION)
     with store.transaction(conn):

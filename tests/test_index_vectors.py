@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from inbox_agent import index as index_module
 from inbox_agent.errors import IndexError_
-from inbox_agent.index import ArchiveIndex, passage_text
+from inbox_agent.search import index as index_module
+from inbox_agent.search.index import ArchiveIndex, passage_text
 from tests.test_index import ARCHIVE, RecordingEmbeddings, Settings, all_of
 
 

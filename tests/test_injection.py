@@ -14,7 +14,10 @@ from email import policy
 
 import pytest
 
-from inbox_agent import guardrails, pipeline, review, store
+from inbox_agent import pipeline
+from inbox_agent.drafting import guardrails
+from inbox_agent.review import approve as review
+from inbox_agent.store import db as store
 from tests.fixtures_openai import Answer
 from tests.test_privacy import fake_index, mail_bytes, make_config, write_maildir
 

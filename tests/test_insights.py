@@ -11,9 +11,9 @@ from langchain_core.embeddings import DeterministicFakeEmbedding
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
-from inbox_agent import insights_use, store, store_insights
-from inbox_agent.cli import main
-from inbox_agent.insights import (
+from inbox_agent.cli.main import main
+from inbox_agent.insights import use_cases as insights_use
+from inbox_agent.insights.tagging import (
     Vocabulary,
     build_vocabulary,
     detect_intents,
@@ -22,8 +22,10 @@ from inbox_agent.insights import (
     tag_reply,
     validate_model_tags,
 )
+from inbox_agent.insights.topics import ArchiveVectors, ReplyItem, agglomerate, compute, unit_rows
 from inbox_agent.models import Issue
-from inbox_agent.topics import ArchiveVectors, ReplyItem, agglomerate, compute, unit_rows
+from inbox_agent.store import db as store
+from inbox_agent.store import insights as store_insights
 from tests.test_review import mail, make_env, write_config
 
 ISSUES = [

@@ -12,7 +12,7 @@ from langchain_core.language_models.fake_chat_models import (
 )
 from langchain_core.messages import AIMessage
 
-from inbox_agent import llm
+from inbox_agent.drafting import llm
 from inbox_agent.errors import DraftError
 from tests.fixtures_openai import Answer
 

@@ -14,7 +14,7 @@ import pytest
 
 from inbox_agent.config import load_config
 from inbox_agent.errors import LockBusy
-from inbox_agent.lock import holder, instance_lock, lock_path
+from inbox_agent.store.lock import holder, instance_lock, lock_path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -22,7 +22,7 @@ PYTHON = sys.executable
 HOLD = """
 import sys, time
 from inbox_agent.config import load_config
-from inbox_agent.lock import instance_lock
+from inbox_agent.store.lock import instance_lock
 with instance_lock(load_config(sys.argv[1]), command="inbox-agent worker"):
     print("locked", flush=True)
     time.sleep(float(sys.argv[2]))

@@ -11,7 +11,11 @@ from pathlib import Path
 import pytest
 
 from inbox_agent.errors import MailboxError
-from inbox_agent.mailbox import MaildirSource, MboxSource, stable_uid, too_large_reason
+from inbox_agent.intake.pull import pull
+from inbox_agent.mail.local import MaildirSource, MboxSource, stable_uid
+from inbox_agent.mail.source import too_large_reason
+from inbox_agent.models import RunReport
+from inbox_agent.wiring import make_source
 
 MARKER = "X-Inbox-Agent-Draft"
 MBOX_DIR = "mime/jstedfast_MimeKit/UnitTests/TestData/mbox"
@@ -213,9 +217,9 @@ def test_maildir_dot_files_are_not_messages(maildir, replies):
 
 
 def test_pull_since_last_issue_reads_only_mail_received_after_the_latest_issue(maildir, tmp_path):
-    from inbox_agent import pipeline, store
     from inbox_agent.config import parse_config
     from inbox_agent.models import Issue
+    from inbox_agent.store import db as store
 
     files = sorted(p for sub in ("new", "cur") for p in (maildir / sub).iterdir())
     for n, path in enumerate(files):  # half before the latest issue, half on or after it
@@ -237,8 +241,8 @@ def test_pull_since_last_issue_reads_only_mail_received_after_the_latest_issue(m
         ]
         with store.transaction(conn):
             store.replace_issues(conn, issues)
-        report = pipeline.RunReport()
-        pipeline.pull(config, conn, report)
+        report = RunReport()
+        pull(config, conn, report, source=make_source(config))
     finally:
         conn.close()
     assert report.fetched == len(files) - len(files) // 2  # the ones dated June 20

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from inbox_agent.errors import ParseError
-from inbox_agent.langdetect import MAX_SAMPLE_CHARS, detect_language
-from inbox_agent.parse import MAX_TEXT_CHARS, first_name, parse_file, parse_message
-from inbox_agent.quotes import split_reply
+from inbox_agent.intake.parse import MAX_TEXT_CHARS, first_name, parse_file, parse_message
+from inbox_agent.intake.quotes import split_reply
+from inbox_agent.text.language import MAX_SAMPLE_CHARS, detect_language
 
 
 def mail(body: str = "Merci pour ce numéro !", *, headers: str = "", ctype: str = "") -> bytes:

@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from inbox_agent.errors import ParseError
+from inbox_agent.intake.parse import parse_message
+from inbox_agent.intake.triage import triage
 from inbox_agent.models import ParsedMail, ReplyKind, Triage
-from inbox_agent.parse import parse_message
-from inbox_agent.triage import triage
 from tests.conftest import CORPORA
 
 SEEDS_PER_CORPUS = 40

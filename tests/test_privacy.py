@@ -14,10 +14,14 @@ import pytest
 from click.testing import CliRunner
 from langchain_core.embeddings import DeterministicFakeEmbedding
 
-from inbox_agent import pipeline, privacy, retention, review, store
-from inbox_agent.cli_reader import reader
+from inbox_agent import pipeline
+from inbox_agent.cli.reader import reader
 from inbox_agent.config import parse_config
-from inbox_agent.index import ArchiveIndex
+from inbox_agent.privacy import forgotten, retention
+from inbox_agent.privacy import readers as privacy
+from inbox_agent.review import approve as review
+from inbox_agent.search.index import ArchiveIndex
+from inbox_agent.store import db as store
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = "Marie.Curie@Example.org"
@@ -259,8 +263,8 @@ def test_forgotten_messages_are_not_imported_again_by_the_next_run(desk):
     )
     conn = store.connect(config.state.db)
     try:
-        assert privacy.is_forgotten(conn, "<m1@readers.example>")
-        assert not privacy.is_forgotten(conn, "<m3@readers.example>")
+        assert forgotten.is_forgotten(conn, "<m1@readers.example>")
+        assert not forgotten.is_forgotten(conn, "<m3@readers.example>")
     finally:
         conn.close()
 

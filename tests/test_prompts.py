@@ -5,7 +5,7 @@ from __future__ import annotations
 import jinja2
 import pytest
 
-from inbox_agent import prompts
+from inbox_agent.drafting import prompts
 from inbox_agent.errors import DraftError
 
 ISSUE = {"title": "T", "date": "1 juin 2026", "url": "https://x.example/p/t", "sentence": "S.",

@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 
 from inbox_agent.errors import ParseError
-from inbox_agent.langdetect import detect_language
+from inbox_agent.intake.parse import html_reply, parse_message
+from inbox_agent.intake.quotes import split_reply
+from inbox_agent.intake.triage import triage
 from inbox_agent.models import ReplyKind
-from inbox_agent.parse import html_reply, parse_message
-from inbox_agent.quotes import split_reply
-from inbox_agent.triage import triage
+from inbox_agent.text.language import detect_language
 from tests.conftest import CORPORA
 
 REPLY_FIXTURES = CORPORA / "reply_fixtures"
@@ -153,7 +153,7 @@ JUDGED = [
 def test_the_header_shortcut_changes_no_split(corpora: Path, monkeypatch) -> None:
     """Lines without a colon, an address, a rule or a "wrote" stem skip the header checks:
     on every fixture case the split is the same as when every line is checked."""
-    from inbox_agent import quotes
+    from inbox_agent.intake import quotes
 
     assert CASES, "the reply fixture manifests are missing"
     fast = [_run_case(case)[0] for case in CASES]

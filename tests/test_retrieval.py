@@ -10,9 +10,9 @@ import pytest
 from langchain_core.embeddings import DeterministicFakeEmbedding
 
 from inbox_agent.errors import InboxAgentError
-from inbox_agent.evaluate import evaluate_retrieval, score
-from inbox_agent.keywords import BM25, fold, tokenize
-from inbox_agent.retrieval import (
+from inbox_agent.search.evaluate import evaluate_retrieval, score
+from inbox_agent.search.keywords import BM25, fold, tokenize
+from inbox_agent.search.retrieval import (
     Hit,
     chunk_order,
     fuse_issue_rankings,

@@ -12,10 +12,13 @@ from pathlib import Path
 import pytest
 from langchain_core.embeddings import DeterministicFakeEmbedding
 
-from inbox_agent import compose, pipeline, review, store
+from inbox_agent import pipeline, wiring
 from inbox_agent.config import Config, parse_config
 from inbox_agent.errors import InboxAgentError
-from inbox_agent.index import ArchiveIndex
+from inbox_agent.mail import compose
+from inbox_agent.review import approve as review
+from inbox_agent.search.index import ArchiveIndex
+from inbox_agent.store import db as store
 
 ROOT = Path(__file__).resolve().parent.parent
 AUTHOR = "camille@atelier-du-futur.example"
@@ -95,9 +98,9 @@ def make_env(tmp_path: Path, replies: list[bytes] = REPLIES, imap_user=None, **s
             box.add(message)
 
         def factory():
-            return pipeline.make_source(config)
+            return wiring.make_source(config)
     else:
-        from inbox_agent.mailbox import ImapSource
+        from inbox_agent.mail.imap import ImapSource
 
         for message in replies:
             imap_user.append("INBOX", message)
@@ -279,7 +282,7 @@ def write_config(env: Env) -> Path:
 def test_cli_edit_approve_and_skip(env, monkeypatch):
     from click.testing import CliRunner
 
-    from inbox_agent.cli import main
+    from inbox_agent.cli.main import main
 
     config = str(write_config(env))
     first, second = env.draft_id("<m2@reader.example>"), env.draft_id("<m1@reader.example>")

@@ -18,8 +18,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from inbox_agent import pipeline, review, store
-from inbox_agent.cli import main
+from inbox_agent import pipeline
+from inbox_agent.cli.main import main
+from inbox_agent.review import approve as review
+from inbox_agent.store import db as store
 from tests.fixtures_dovecot import MAIL_UID, sample_reply
 from tests.fixtures_openai import Answer
 from tests.test_privacy import ROOT, fake_index

@@ -10,7 +10,9 @@ import json
 import re
 from pathlib import Path
 
-from inbox_agent import pipeline, queries, store
+from inbox_agent import pipeline
+from inbox_agent.review import queries
+from inbox_agent.store import db as store
 
 ROOT = Path(__file__).resolve().parent.parent
 EXPECTED = [json.loads(line) for line in (ROOT / "examples/replies.jsonl").open(encoding="utf-8")]

@@ -11,8 +11,9 @@ from email import message_from_bytes, policy
 
 import pytest
 
-from inbox_agent import compose, review
 from inbox_agent.errors import InboxAgentError
+from inbox_agent.mail import compose
+from inbox_agent.review import approve as review
 from tests.fixtures_dovecot import _self_signed_cert, free_port
 from tests.test_review import AUTHOR, QUESTION, THANKS, make_env
 

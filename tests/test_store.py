@@ -6,9 +6,9 @@ import sqlite3
 
 import pytest
 
-from inbox_agent import store
 from inbox_agent.errors import StoreError
 from inbox_agent.models import Draft, DraftStatus, MailRef, ParsedMail, ReplyKind, Triage
+from inbox_agent.store import db as store
 
 REF = MailRef("acct", "INBOX", 7, 42)
 

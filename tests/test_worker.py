@@ -18,11 +18,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from click.testing import CliRunner
 
-from inbox_agent import store, worker
-from inbox_agent.cli import main
+from inbox_agent import worker
+from inbox_agent.cli.main import main
 from inbox_agent.config import load_config
 from inbox_agent.errors import ConfigError
-from inbox_agent.lock import holder, instance_lock
+from inbox_agent.store import db as store
+from inbox_agent.store.lock import holder, instance_lock
 from tests.test_crash_safety import make_replies
 
 ROOT = Path(__file__).resolve().parent.parent

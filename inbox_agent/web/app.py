@@ -19,9 +19,10 @@ from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from inbox_agent import pipeline, review
+from inbox_agent import pipeline
 from inbox_agent.config import Config
 from inbox_agent.errors import InboxAgentError
+from inbox_agent.review import approve as review
 from inbox_agent.web import insights_views, views
 from inbox_agent.web.security import CSRF_FIELD, SecurityMiddleware, checked_form, is_loopback
 
@@ -35,6 +36,7 @@ MESSAGES = {
     "unidea": "No longer marked as an idea.",
     "regenerated": "Draft written again.",
     "batch": "Quick thanks approved.",
+    **insights_views.MESSAGES,
 }
 
 
@@ -50,10 +52,6 @@ def _templates() -> Jinja2Templates:
     templates.env.filters["safe_url"] = safe_url
     templates.env.globals["csrf_field"] = CSRF_FIELD
     return templates
-
-
-def can_regenerate() -> bool:
-    return callable(getattr(pipeline, "regenerate_draft", None))
 
 
 @dataclass
@@ -77,8 +75,7 @@ class Site:
     def retry(self, request: Request, draft_id: int, err: InboxAgentError) -> Response:
         """The draft page again, saying why the action failed."""
         data = views.detail(self.config, draft_id)
-        return self.render(request, "detail.html", 409, **data,
-                           can_regenerate=can_regenerate(), error=str(err))
+        return self.render(request, "detail.html", 409, **data, error=str(err))
 
 
 def create_app(
@@ -138,7 +135,7 @@ def _pages(app: FastAPI, site: Site) -> None:
             data = views.detail(config, draft_id)
         except InboxAgentError as err:
             raise HTTPException(404, f"{err}: go back to the queue.") from err
-        return site.render(request, "detail.html", **data, can_regenerate=can_regenerate())
+        return site.render(request, "detail.html", **data)
 
     @app.get("/drafts/{draft_id}/original", response_class=HTMLResponse)
     def original_page(request: Request, draft_id: int) -> Response:
@@ -205,8 +202,6 @@ def _draft_actions(app: FastAPI, site: Site) -> None:
     @app.post("/drafts/{draft_id}/regenerate")
     async def regenerate(request: Request, draft_id: int) -> Response:
         form = await checked_form(request)
-        if not can_regenerate():
-            raise HTTPException(501, "Regenerating drafts is not available in this version.")
         extra = {"index": site.index} if site.index is not None else {}
         try:
             await run_in_threadpool(pipeline.regenerate_draft, config, draft_id,

@@ -10,11 +10,11 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from inbox_agent import insights_use
 from inbox_agent.config import Config
 from inbox_agent.errors import InboxAgentError
-from inbox_agent.insights import INTENT_LABELS, INTENTS, QUOTE_CHOICES
-from inbox_agent.topics import Insights
+from inbox_agent.insights import use_cases as insights_use
+from inbox_agent.insights.tagging import INTENT_LABELS, INTENTS, QUOTE_CHOICES
+from inbox_agent.insights.topics import Insights
 from inbox_agent.web.security import checked_form
 
 MESSAGES = {
@@ -80,10 +80,7 @@ def reply_insight(config: Config, reply_id: int) -> dict:
 
 
 def register(app: FastAPI, site) -> None:
-    """Add the insights routes to the review application (and their flash messages)."""
-    from inbox_agent.web import app as web_app
-
-    web_app.MESSAGES.update(MESSAGES)
+    """Add the insights routes to the review application (their messages are in MESSAGES)."""
     config = site.config
 
     @app.get("/insights", response_class=HTMLResponse)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import secrets
 from urllib.parse import urlencode
 
@@ -10,6 +9,8 @@ from fastapi import HTTPException, Request
 from starlette.datastructures import FormData, MutableHeaders
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from inbox_agent.config import is_loopback
 
 CSRF_COOKIE = "inbox_agent_csrf"
 CSRF_FIELD = "csrf_token"
@@ -27,16 +28,6 @@ HEADERS = {
     "X-Frame-Options": "DENY",
     "Cache-Control": "no-store",
 }
-
-
-def is_loopback(host: str) -> bool:
-    host = host.strip("[]").lower().rstrip(".")
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def host_of(header: str) -> str:

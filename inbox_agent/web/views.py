@@ -11,11 +11,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import groupby
 
-from inbox_agent import queries, review, store, store_review
+from inbox_agent import worker
 from inbox_agent.config import Config
 from inbox_agent.errors import InboxAgentError
-from inbox_agent.pipeline import state
+from inbox_agent.review import approve as review
+from inbox_agent.review import queries
+from inbox_agent.store import db as store
+from inbox_agent.store import review as store_review
+from inbox_agent.text.spreadsheet import safe_cell
 from inbox_agent.web import insights_views
+from inbox_agent.wiring import state
 
 PAGE_SIZE = 50
 QUICK_THANKS_SHOWN = 25
@@ -216,30 +221,18 @@ def unsubscribes_csv(config: Config) -> str:
         if item["kind"] != "unsubscribe" or item["from"].lower() in seen:
             continue
         seen.add(item["from"].lower())
-        writer.writerow([_cell(item["from"]), _cell(item["subject"])])
+        writer.writerow([safe_cell(item["from"]), safe_cell(item["subject"])])
     return out.getvalue()
-
-
-def _cell(value: str) -> str:
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 def status(config: Config) -> dict:
     info = queries.status(config)
-    try:
-        from inbox_agent import worker  # optional module
-    except ImportError:
-        worker = None
     next_runs: list[str] = []
-    worker_note = "worker not configured"
-    if worker is not None and hasattr(worker, "next_fire_times"):
-        try:
-            times = worker.next_fire_times(config)
-            items = times.items() if isinstance(times, dict) else enumerate(times)
-            next_runs = [_when(t) if isinstance(k, int) else f"{k}: {_when(t)}" for k, t in items]
-            worker_note = ""
-        except Exception as err:  # the worker module reports its own errors
-            worker_note = f"next run unknown: {err}"
+    worker_note = ""
+    try:
+        next_runs = [_when(t) for t in worker.next_fire_times(config)]
+    except InboxAgentError as err:  # a schedule the worker cannot read
+        worker_note = f"next run unknown: {err}"
     return info | {"next_runs": next_runs, "worker_note": worker_note,
                    "edits": review.edit_stats(config)}
 

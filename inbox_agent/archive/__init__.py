@@ -1,0 +1,4 @@
+"""The newsletter archive.
+
+Importers (Substack, RSS/Atom, Markdown/HTML, sent issues) and chunking.
+"""

@@ -1,0 +1,127 @@
+"""`inbox-agent archive …`, `eval …` and `parse`: the archive, quality checks, mail files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from inbox_agent import pipeline, wiring
+from inbox_agent.cli.common import ProgressBar, config_of, echo_json
+from inbox_agent.errors import InboxAgentError
+from inbox_agent.review import queries
+from inbox_agent.search.evaluate import evaluate_retrieval
+
+
+@click.group()
+def archive() -> None:
+    """Import and search the newsletter archive."""
+
+
+@archive.command("import")
+@click.argument("source", required=False)
+@click.option("--kind", type=click.Choice(["markdown", "substack", "rss", "imap"]),
+              help="Format of SOURCE (detected when omitted).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress output.")
+@click.pass_context
+def archive_import(ctx: click.Context, source: str | None, kind: str | None, quiet: bool) -> None:
+    """Import SOURCE (default: archive.path from config) into the index."""
+    report = pipeline.import_archive(config_of(ctx), source, kind, progress=ProgressBar(quiet))
+    click.echo(f"{report.issues} issues: {report.added} chunks added, {report.updated} updated, "
+               f"{report.unchanged} unchanged, {report.removed} removed.")
+
+
+@archive.command("search")
+@click.argument("text")
+@click.option("-k", default=5, show_default=True, help="How many issues.")
+@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+@click.pass_context
+def archive_search(ctx: click.Context, text: str, k: int, as_json: bool) -> None:
+    """Issues of the archive related to TEXT."""
+    results = wiring.make_index(config_of(ctx)).search(text, k=k)
+    if as_json:
+        from dataclasses import asdict
+
+        echo_json([asdict(r) for r in results])
+        return
+    for r in results:
+        click.echo(f"{r.score:.3f}  {r.title}  {r.url}")
+        for passage in r.passages[:1]:
+            click.echo(f"        {passage[:160]}")
+
+
+@archive.command("list")
+@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+@click.pass_context
+def archive_list(ctx: click.Context, as_json: bool) -> None:
+    """The imported issues."""
+    issues = queries.archive_issues(config_of(ctx))
+    if as_json:
+        echo_json(issues)
+        return
+    if not issues:
+        click.echo("The archive is empty: run `inbox-agent archive import`.")
+    for i in issues:
+        number = f"#{i['number']}" if i["number"] is not None else "-"
+        click.echo(f"{number:>5}  {i['date']:<10}  {i['title'][:60]:<60}  {i['url']}")
+
+
+@archive.command("reindex")
+@click.option("-q", "--quiet", is_flag=True, help="No progress output.")
+@click.pass_context
+def archive_reindex(ctx: click.Context, quiet: bool) -> None:
+    """Rebuild the index from scratch (after changing the embeddings)."""
+    report = pipeline.reindex_archive(config_of(ctx), progress=ProgressBar(quiet))
+    click.echo(f"{report.issues} issues re-indexed ({report.added} chunks).")
+
+
+@click.command("parse")
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+@click.pass_context
+def parse_cmd(ctx: click.Context, files: tuple[str, ...], as_json: bool) -> None:
+    """Parse and triage mail files, to see what inbox-agent understands of them."""
+    failures = 0
+    for file in files:
+        try:
+            item = queries.parse_file(file, ctx.find_root().obj["config_path"])
+        except InboxAgentError as err:
+            failures += 1
+            click.echo(f"inbox-agent: {err}", err=True)
+            continue
+        if as_json:
+            click.echo(json.dumps(item, ensure_ascii=False))
+        else:
+            click.echo(f"== {file}")
+            for key, value in item.items():
+                if key not in {"file", "reply_text"}:
+                    click.echo(f"{key:>9}: {value}")
+            reply = "\n".join("      " + x for x in item["reply_text"].splitlines())
+            click.echo("    reply:\n" + reply)
+    if failures:
+        ctx.exit(1)
+
+
+@click.group("eval")
+def eval_group() -> None:
+    """Measure quality on your own data."""
+
+
+@eval_group.command("retrieval")
+@click.option("--posts", required=True, type=click.Path(exists=True, file_okay=False),
+              help="Folder of Markdown posts (the file name is the id).")
+@click.option("--queries", required=True, type=click.Path(exists=True, dir_okay=False),
+              help='JSON lines: {"post": "<file name>", "text": "..."}.')
+@click.option("--method", type=click.Choice(["hybrid", "vector", "keyword"]), default="hybrid",
+              show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+def eval_retrieval(posts: str, queries: str, method: str, as_json: bool) -> None:
+    """Recall@1/3/5 and MRR of the archive search on a throwaway index."""
+    result = evaluate_retrieval(Path(posts), Path(queries), method=method,
+                                progress=ProgressBar())
+    if as_json:
+        click.echo(json.dumps(result))
+        return
+    click.echo(" ".join(f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}"
+                        for k, v in result.items()))

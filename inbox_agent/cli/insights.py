@@ -1,0 +1,73 @@
+"""`inbox-agent topics`, `tags …` and `quote`: what readers write about, and quoting them."""
+
+from __future__ import annotations
+
+import click
+
+from inbox_agent.cli.common import config_of, echo_json
+from inbox_agent.insights import use_cases as insights_use
+
+
+@click.command("topics")
+@click.option("--since", metavar="DATE", help="Only replies from this date on (YYYY-MM-DD).")
+@click.option("--format", "fmt", type=click.Choice(["md", "csv", "json"]), default="md",
+              show_default=True, help="Output format.")
+@click.pass_context
+def topics_cmd(ctx: click.Context, since: str | None, fmt: str) -> None:
+    """Topics your readers raise, ranked as ideas for future issues (most asked, least
+    covered by the archive first), with the quotes they allowed."""
+    result = insights_use.topics_report(config_of(ctx), since)
+    if fmt == "json":
+        echo_json(insights_use.topics_json(result))
+    elif fmt == "csv":
+        click.echo(insights_use.topics_csv(result), nl=False)
+    else:
+        click.echo(insights_use.topics_markdown(result), nl=False)
+
+
+@click.group("tags")
+def tags_group() -> None:
+    """Tags of a reply: intents and topics."""
+
+
+@tags_group.command("show")
+@click.argument("reply_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+@click.pass_context
+def tags_show(ctx: click.Context, reply_id: int, as_json: bool) -> None:
+    """The tags of reply REPLY_ID and whether it may be quoted."""
+    info = insights_use.reply_tags(config_of(ctx), reply_id)
+    if as_json:
+        echo_json(info)
+        return
+    click.echo(f"Reply {reply_id}{' (edited)' if info['edited'] else ''}")
+    click.echo(f"  intents: {', '.join(info['intents']) or '-'}")
+    click.echo(f"  topics:  {', '.join(info['topics']) or '-'}")
+    click.echo(f"  quote:   {info['quote'].replace('_', '-')}")
+
+
+@tags_group.command("set")
+@click.argument("reply_id", type=int)
+@click.option("--add", "add", multiple=True, metavar="TAG", help="Tag to add (repeatable).")
+@click.option("--remove", "remove", multiple=True, metavar="TAG",
+              help="Tag to remove (repeatable).")
+@click.pass_context
+def tags_set(ctx: click.Context, reply_id: int, add: tuple[str, ...],
+             remove: tuple[str, ...]) -> None:
+    """Add or remove tags of reply REPLY_ID (an intent name such as `question` is an intent,
+    anything else a topic); your tags are never overwritten."""
+    if not add and not remove:
+        raise click.UsageError("give --add TAG or --remove TAG")
+    info = insights_use.set_tags(config_of(ctx), reply_id, list(add), list(remove))
+    click.echo(f"Reply {reply_id}: intents {', '.join(info['intents']) or '-'}; "
+               f"topics {', '.join(info['topics']) or '-'}")
+
+
+@click.command("quote")
+@click.argument("reply_id", type=int)
+@click.argument("permission", type=click.Choice(["with-name", "anonymous", "no"]))
+@click.pass_context
+def quote_cmd(ctx: click.Context, reply_id: int, permission: str) -> None:
+    """Whether insights may quote reply REPLY_ID: with the reader's name, anonymously, or no."""
+    insights_use.set_quote(config_of(ctx), reply_id, permission)
+    click.echo(f"Reply {reply_id}: quote {permission}.")

@@ -1,0 +1,175 @@
+"""The `inbox-agent` command: thin commands, each one call into pipeline.
+
+The command groups live in cli_drafts, cli_archive, cli_insights and cli_reader; they are
+registered on `main` at the end of this module.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from pathlib import Path
+
+import click
+
+from inbox_agent import pipeline
+from inbox_agent.cli.archive import archive, eval_group, parse_cmd
+from inbox_agent.cli.common import Group, ProgressBar, config_of, echo_json, format_draft
+from inbox_agent.cli.drafts import drafts
+from inbox_agent.cli.insights import quote_cmd, tags_group, topics_cmd
+from inbox_agent.cli.reader import reader
+from inbox_agent.review import queries
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="config.toml to use (default: $INBOX_AGENT_CONFIG, "
+                   "$INBOX_AGENT_HOME/config.toml, ./config.toml).")
+@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+@click.version_option(package_name="inbox-agent")
+@click.pass_context
+def main(ctx: click.Context, config_path: str | None, verbose: int) -> None:
+    """inbox-agent: draft replies to your newsletter readers, grounded in your archive.
+
+    Pull replies (IMAP, Maildir or mbox), set aside auto-replies, bounces and
+    unsubscribes, find the past issues that answer each reader, and write a draft
+    for you to review. Nothing is ever sent without your approval.
+    """
+    level = logging.WARNING - 10 * verbose
+    logging.basicConfig(level=max(level, logging.DEBUG), format="%(levelname)s %(message)s")
+    ctx.obj = {"config_path": config_path}
+
+
+@main.command()
+@click.option("-q", "--quiet", is_flag=True, help="No progress output.")
+@click.option("--wait", "wait", type=click.FloatRange(min=0), default=0, show_default=True,
+              metavar="SECONDS", help="Wait this long for another running inbox-agent.")
+@click.pass_context
+def run(ctx: click.Context, quiet: bool, wait: float) -> None:
+    """One pass: pull new mail, triage it, draft the replies."""
+    report = pipeline.run_once(config_of(ctx), progress=ProgressBar(quiet), lock_wait=wait)
+    click.echo(report.summary())
+    for error in report.errors[:10]:
+        click.echo(f"  ! {error}", err=True)
+
+
+@main.command("other")
+@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+@click.pass_context
+def other_mail(ctx: click.Context, as_json: bool) -> None:
+    """Mail set apart: auto-replies, bounces, unsubscribe requests."""
+    items = queries.set_apart(config_of(ctx))
+    if as_json:
+        echo_json(items)
+        return
+    for item in items:
+        click.echo(f"{item['id']:>4}  {item['kind']:<12} {item['from'][:32]:<32} {item['reason']}")
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+@click.pass_context
+def status(ctx: click.Context, as_json: bool) -> None:
+    """Recent runs, the draft counts and the next scheduled passes."""
+    from inbox_agent.worker import schedule_status
+
+    info = queries.status(config_of(ctx))
+    info.update(schedule_status(config_of(ctx)))
+    if as_json:
+        echo_json(info)
+        return
+    counts = ", ".join(f"{n} {s}" for s, n in info["drafts"].items()) or "none"
+    click.echo(f"Drafts: {counts}")
+    for run in info["runs"]:
+        state = run["status"]
+        if state == "running" and not info["running"]:
+            state = "interrupted"  # its process died; the next pass resumes the work
+        click.echo(f"Run {run['id']} {run.get('kind', 'run')} {run['started_at']} -> "
+                   f"{run['ended_at'] or '-'} {state}: {run['counts']}")
+    if info["running"]:
+        click.echo(f"Running now: pid {info['running'].get('pid')} "
+                   f"(`{info['running'].get('command', '')}`)")
+    click.echo("Next passes: " + ", ".join(info["next_runs"]))
+    click.echo("Next archive re-import: " + ", ".join(info["next_reindex"]))
+
+
+@main.command("worker")
+@click.option("--now", "run_now", is_flag=True, help="Run one pass at start, then follow the "
+              "schedule.")
+@click.pass_context
+def worker_cmd(ctx: click.Context, run_now: bool) -> None:
+    """Run passes on the [schedule] of the config until stopped (SIGTERM or Ctrl-C).
+
+    Missed passes (machine off) run once at start; a stop lets the work in hand finish.
+    """
+    from inbox_agent.worker import serve
+
+    if logging.getLogger().getEffectiveLevel() > logging.INFO:
+        logging.getLogger("inbox_agent").setLevel(logging.INFO)  # one line per pass
+    serve(config_of(ctx), run_now=run_now)
+
+
+@main.command()
+@click.pass_context
+def doctor(ctx: click.Context) -> None:
+    """Check the configuration, the mailbox, the index and the model settings."""
+    from inbox_agent.doctor import run_checks
+
+    problems = 0
+    for ok, label, detail in run_checks(ctx.find_root().obj["config_path"]):
+        problems += not ok
+        click.echo(f"{'ok ' if ok else 'ERR'}  {label}: {detail}")
+    if problems:
+        ctx.exit(1)
+
+
+@main.command()
+@click.option("--home", type=click.Path(file_okay=False),
+              help="Folder for the demo's data (default: a new temporary folder).")
+@click.option("--serve/--no-serve", default=True, help="Serve the review page at the end.")
+@click.pass_context
+def demo(ctx: click.Context, home: str | None, serve: bool) -> None:
+    """Import the sample archive, read the sample replies, draft them, show the drafts."""
+    from inbox_agent.demo import demo_config
+
+    folder = Path(home or tempfile.mkdtemp(prefix="inbox-agent-demo-"))
+    config = demo_config(folder)
+    click.echo(f"Demo data in {folder}")
+    progress = ProgressBar()
+    report = pipeline.import_archive(config, progress=progress)
+    click.echo(f"Archive: {report.issues} issues indexed.")
+    run_report = pipeline.run_once(config, progress=progress)
+    click.echo(run_report.summary())
+    for d in queries.list_drafts(config):
+        click.echo("\n" + "=" * 72 + "\n" + format_draft(d))
+    click.echo(f"\nSet apart: {len(queries.set_apart(config))} messages "
+               f"(`inbox-agent --config {folder / 'config.toml'} other`).")
+    if serve:
+        from inbox_agent.web import serve as serve_page
+
+        serve_page(config, echo=click.echo)
+
+
+@main.command("serve")
+@click.option("--host", help="Address to listen on (default: web.host, 127.0.0.1).")
+@click.option("--port", type=int, help="Port (default: web.port).")
+@click.pass_context
+def serve_cmd(ctx: click.Context, host: str | None, port: int | None) -> None:
+    """Serve the review page (only on this machine unless --host says otherwise)."""
+    from inbox_agent.web import serve as serve_page
+
+    serve_page(config_of(ctx), host, port, echo=click.echo)
+
+
+main.add_command(drafts)
+main.add_command(archive)
+main.add_command(parse_cmd)
+main.add_command(eval_group)
+main.add_command(topics_cmd)
+main.add_command(tags_group)
+main.add_command(quote_cmd)
+main.add_command(reader)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

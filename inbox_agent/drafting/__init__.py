@@ -1,0 +1,1 @@
+"""Drafting replies: the grounded drafter, the LangChain model path, prompts and guardrails."""

@@ -1,0 +1,379 @@
+"""Drafting use case: build the context of one stored reply and draft the answer.
+
+Chooses the drafter (the configured chat model, else the grounded template
+drafter), applies the guardrails, and falls back to the grounded drafter when a
+model's output stays invalid after one repair. Also regenerates a draft with an
+instruction from the author.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+import sqlite3
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from inbox_agent.config import Config
+from inbox_agent.drafting import guardrails, llm, prompts
+from inbox_agent.drafting.grounded import (
+    DraftRequest,
+    detect_register,
+    fr_typography,
+    grounded_draft,
+    human_date,
+)
+from inbox_agent.errors import InboxAgentError
+from inbox_agent.models import Draft, Evidence, Issue
+from inbox_agent.store import db as store
+from inbox_agent.text.greeting import embedding_text
+from inbox_agent.text.language import detect_language
+
+log = logging.getLogger(__name__)
+
+PASSAGE_CHARS = 700
+HISTORY_CHARS = 600
+PLACEHOLDER_WHAT = {"fr": "ce que vous seul savez", "en": "what only you know"}
+
+
+@dataclass
+class ReplyContext:
+    """Everything known about one reply, for either drafter."""
+
+    request: DraftRequest
+    prompt: dict[str, Any]  # the variables of prompts/system.j2 and draft_reply.j2
+    allowed_urls: list[str]
+    allowed_emails: list[str]
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+def language_of(config: Config, row: sqlite3.Row) -> str:
+    return row["language"] or config.author.default_language
+
+
+def build_context(
+    config: Config,
+    row: sqlite3.Row,
+    index: Any,
+    issues: dict[str, Issue],
+    conn: sqlite3.Connection | None = None,
+) -> ReplyContext:
+    """The reader, their message, the issue answered, related issues, history and examples."""
+    answered = _answered_key(row["issue_number"], issues)
+    query = embedding_text(row["reply_text"] or row["subject"])
+    # only issues close to the best match: a weak one would ride along in every draft
+    evidence = list(
+        index.search(query, k=config.draft.max_issues, answered=answered, relevant_only=True)
+    )
+    language = language_of(config, row)
+    register = detect_register(row["reply_text"], config.author.register)
+    request = DraftRequest(
+        reply_text=row["reply_text"],
+        language=language,
+        first_name=row["first_name"],
+        intent=row["intent"] or "other",
+        subject=row["subject"],
+        evidence=evidence,
+        tags={key: issue.tags for key, issue in issues.items()},
+        register=register,
+        issue_languages={key: issue.language for key, issue in issues.items()},
+    )
+    prompt = {
+        "author": _author(config),
+        "reader": {
+            "name": row["from_name"],
+            "first_name": row["first_name"],
+            "email": row["from_email"],
+            "language": language,
+            "language_name": guardrails.LANGUAGE_NAMES.get(language, language),
+            "register": register,
+        },
+        "subject": row["subject"],
+        "message": row["reply_text"].strip(),
+        "answered": _issue_view(issues.get(answered or ""), language),
+        "evidence": [_evidence_view(e, language) for e in evidence],
+        "history": _history(config, conn, row),
+        "examples": _examples(config, index, query, language),
+        "placeholder": guardrails.placeholder(language, PLACEHOLDER_WHAT.get(language, "…")),
+        "min_words": config.draft.min_words,
+        "max_words": config.draft.max_words,
+    }
+    emails = [config.author.email, row["from_email"], row["reply_to"]]
+    return ReplyContext(request, prompt, [e.url for e in evidence if e.url], emails, evidence)
+
+
+def _author(config: Config) -> dict[str, str]:
+    author = config.author
+    return {
+        "name": author.name or author.email,
+        "newsletter": config.newsletter.name,
+        "tone": author.tone,
+        "style": author.style,
+        "sign_off": author.sign_off,
+        "signature": (author.signature or author.name).strip(),
+    }
+
+
+def _issue_view(issue: Issue | None, language: str) -> dict | None:
+    if issue is None:
+        return None
+    return {
+        "number": issue.number,
+        "title": issue.title,
+        "url": issue.url,
+        "date": human_date(issue.date, language),
+    }
+
+
+def _evidence_view(item: Evidence, language: str) -> dict:
+    return {
+        "title": item.title,
+        "number": item.number,
+        "date": human_date(item.date, language),
+        "url": item.url,
+        "answered": item.answered,
+        "passages": [_clip(p, PASSAGE_CHARS) for p in item.passages[:2]],
+    }
+
+
+def _history(config: Config, conn: sqlite3.Connection | None, row: sqlite3.Row) -> list[dict]:
+    if conn is None or config.draft.history <= 0:
+        return []
+
+    rows = store.reader_history(conn, row["from_email"], row["id"])[-config.draft.history :]
+    return [
+        {
+            "date": (past["date"] or "")[:10],
+            "subject": past["subject"],
+            "reader_text": _clip(past["reply_text"], HISTORY_CHARS),
+            "author_reply": _clip(past["final_text"] or "", HISTORY_CHARS)
+            if past["status"] == "approved"
+            else "",
+        }
+        for past in rows
+    ]
+
+
+def _examples(config: Config, index: Any, text: str, language: str) -> list[dict]:
+    k = config.draft.style_examples
+    if k <= 0 or not hasattr(index, "style_examples"):
+        return []
+    try:
+        found = index.style_examples(text, k=k, language=language)
+    except InboxAgentError as err:
+        log.warning("style examples unavailable: %s", err)
+        return []
+    return [
+        {"reader_text": _clip(e["reader_text"], HISTORY_CHARS), "reply_text": e["reply_text"]}
+        for e in found
+    ]
+
+
+def _clip(text: str, limit: int) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
+
+
+def _answered_key(number: int | None, issues: dict[str, Issue]) -> str | None:
+    if number is None:
+        return None
+    for key, issue in issues.items():
+        if issue.number == number:
+            return key
+    return None
+
+
+# --- drafting -------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=4)
+def chat_model(settings: Any) -> Any:
+    """The configured chat model, built once per settings."""
+    return llm.build_chat_model(settings)
+
+
+def draft_for(
+    config: Config,
+    row: sqlite3.Row,
+    index: Any,
+    issues: dict[str, Issue],
+    conn: sqlite3.Connection | None = None,
+    *,
+    model: Any = None,
+) -> Draft:
+    """Draft the answer to one stored reply, with the model when one is configured."""
+    context = build_context(config, row, index, issues, conn)
+    if model is None and config.llm.model:
+        model = chat_model(config.llm)
+    if model is None:
+        return grounded_for(config, context)
+    return model_draft(config, context, model, "draft_reply.j2")
+
+
+def grounded_for(config: Config, context: ReplyContext, **changes: Any) -> Draft:
+    """The deterministic draft, with the guardrails that apply to it."""
+    if guardrails.injection_flags(context.request.reply_text):
+        changes.setdefault("quote_reader", False)  # never echo an injection attempt
+    request = replace(context.request, **changes) if changes else context.request
+    draft = grounded_draft(
+        request,
+        render=prompts.render,
+        signature=config.author.signature or config.author.name,
+        default_register=config.author.register,
+        max_issues=config.draft.max_issues,
+    )
+    return guardrails.check_draft(
+        draft,
+        reader_text=request.reply_text,
+        allowed_urls=[e.url for e in request.evidence],
+        allowed_emails=context.allowed_emails,
+    )
+
+
+def model_draft(
+    config: Config, context: ReplyContext, model: Any, template: str, **extra: Any
+) -> Draft:
+    """Ask the model; guard its answer; grounded draft with a flag if it stays invalid."""
+    variables = {**context.prompt, **extra}
+    messages = llm.prompt_messages(
+        prompts.render("system.j2", **variables), prompts.render(template, **variables)
+    )
+
+    def repair(raw: str, reason: str) -> list:
+        return llm.repair_messages(raw, prompts.render("repair.j2", reason=reason))
+
+    attempts = 1 if hasattr(model, "max_retries") else 1 + config.llm.max_retries
+    reply, why = llm.ask_reply(
+        model, messages, structured=config.llm.structured_output, attempts=attempts, repair=repair
+    )
+    if reply is None:
+        fallback = grounded_for(config, context)
+        fallback.flags.append(
+            f"the model's answer was invalid twice ({why}): this is the grounded draft instead"
+        )
+        return fallback
+    language = context.request.language
+    text = reply.reply.strip() + "\n"
+    if language == "fr":
+        text = fr_typography(text)
+    cited_urls = {u.rstrip("/") for u in reply.cited_issues}
+    cited = [
+        e for e in context.evidence if e.url and (e.url.rstrip("/") in cited_urls or e.url in text)
+    ]
+    draft = Draft(text=text, language=language, cited=cited, drafter=llm.model_name(model))
+    return guardrails.check_draft(
+        draft,
+        reader_text=context.request.reply_text,
+        allowed_urls=context.allowed_urls,
+        allowed_emails=context.allowed_emails,
+        min_words=config.draft.min_words,
+        max_words=config.draft.max_words,
+        detect=detect_language,
+    )
+
+
+# --- regenerate -----------------------------------------------------------------
+
+TU = re.compile(r"\btutoi|\btutoy|\buse\s+[\"«]?tu\b|\binformal\b", re.IGNORECASE)
+VOUS = re.compile(r"\bvouvoi|\bvouvoy|\buse\s+[\"«]?vous\b|\bformal\b", re.IGNORECASE)
+SHORTER = re.compile(
+    r"plus court|raccourci|\bbref\b|concis|shorter|\bshort\b|briefer", re.IGNORECASE
+)
+MENTION = re.compile(r"(?:num[ée]ro|n°|issue|billet|#)\s*#?\s*(\d{1,5})\b", re.IGNORECASE)
+
+
+def grounded_changes(instruction: str) -> dict[str, Any]:
+    """What the grounded drafter can apply of an instruction: register, short, issue numbers."""
+    changes: dict[str, Any] = {}
+    if TU.search(instruction):
+        changes["register"] = "tu"
+    elif VOUS.search(instruction):
+        changes["register"] = "vous"
+    if SHORTER.search(instruction):
+        changes["short"] = True
+    numbers = [int(n) for n in MENTION.findall(instruction)]
+    if numbers:
+        changes["mention"] = numbers
+    return changes
+
+
+def regenerate(
+    config: Config,
+    row: sqlite3.Row,
+    previous_text: str,
+    instruction: str,
+    index: Any,
+    issues: dict[str, Issue],
+    conn: sqlite3.Connection | None = None,
+    *,
+    model: Any = None,
+) -> Draft:
+    """A new draft following the author's instruction ("plus court", "tutoie-le"…)."""
+    instruction = instruction.strip()
+    if not instruction:
+        raise InboxAgentError('say what to change, e.g. --say "plus court"')
+    context = build_context(config, row, index, issues, conn)
+    if model is None and config.llm.model:
+        model = chat_model(config.llm)
+    if model is not None:
+        return model_draft(
+            config,
+            context,
+            model,
+            "regenerate.j2",
+            previous_draft=previous_text.strip(),
+            instruction=instruction,
+        )
+    changes = grounded_changes(instruction)
+    if not changes:
+        kept = Draft(
+            text=previous_text,
+            language=context.request.language,
+            cited=context.evidence,
+            drafter="grounded",
+        )
+        kept.flags.append(
+            f"the instruction “{instruction}” needs a language model (set "
+            "llm.model); the draft was kept as it was"
+        )
+        return kept
+    flags: list[str] = []
+    if "mention" in changes:
+        changes["evidence"], flags = _with_issues(
+            context.request.evidence, changes.pop("mention"), issues
+        )
+    draft = grounded_for(config, context, **changes)
+    draft.flags.extend(flags)
+    return draft
+
+
+def _with_issues(
+    evidence: Any, numbers: list[int], issues: dict[str, Issue]
+) -> tuple[list[Evidence], list[str]]:
+    """The evidence with the issues of these numbers placed first."""
+    ranked = list(evidence)
+    flags = []
+    top = max((e.score for e in ranked), default=0.0) + 1.0
+    for number in reversed(numbers):
+        issue = next((i for i in issues.values() if i.number == number), None)
+        if issue is None:
+            flags.append(f"there is no issue #{number} in the archive: nothing was added")
+            continue
+        was_answered = any(e.answered for e in ranked if e.issue_key == issue.key)
+        ranked = [e for e in ranked if e.issue_key != issue.key]
+        paragraphs = [p for p in re.split(r"\n\s*\n", issue.text) if len(p.strip()) > 40]
+        ranked.insert(
+            0,
+            Evidence(
+                issue.key,
+                issue.title,
+                issue.url,
+                issue.number,
+                issue.date,
+                top,
+                tuple(paragraphs[:6]),
+                answered=was_answered,
+            ),
+        )
+    return ranked, flags

@@ -1,0 +1,1 @@
+"""Insights: tags per reply, topics for future issues, coverage of the archive."""

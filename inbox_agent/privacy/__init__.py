@@ -1,0 +1,1 @@
+"""Reader data: export and forget a reader, retention."""

@@ -1,0 +1,1 @@
+"""Review: approve, skip, edit and regenerate drafts; the queries the page and CLI read."""

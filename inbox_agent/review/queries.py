@@ -1,0 +1,136 @@
+"""Read-side use cases: drafts, set-apart mail, archive, status, parse output."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+from inbox_agent.config import Config, find_config, load_config
+from inbox_agent.errors import InboxAgentError
+from inbox_agent.intake.parse import parse_file as parse
+from inbox_agent.intake.triage import triage
+from inbox_agent.models import DraftStatus, Issue, ReplyKind
+from inbox_agent.store import db as store
+from inbox_agent.wiring import state
+
+
+def draft_as_dict(row: sqlite3.Row) -> dict:
+    cited = json.loads(row["cited"])
+    return {
+        "id": row["id"],
+        "reply_id": row["reply_id"],
+        "status": row["status"],
+        "reader_email": row["reply_to"] or row["reader_email"],
+        "reader_name": row["reader_name"],
+        "first_name": row["first_name"],
+        "language": row["language"],
+        "reply_language": row["reply_language"],
+        "intent": row["intent"],
+        "issue_answered": row["issue_number"],
+        "subject": row["subject"],
+        "reply_text": row["reply_text"],
+        "draft_text": row["final_text"],
+        "generated_text": row["generated_text"],
+        "cited_issues": [
+            {
+                "number": c["number"],
+                "title": c["title"],
+                "url": c["url"],
+                "date": c["date"],
+                "answered": c["answered"],
+            }
+            for c in cited
+        ],
+        "flags": json.loads(row["flags"]),
+        "drafter": row["drafter"],
+        "error": row["error"],
+        "updated_at": row["updated_at"],
+    }
+
+
+def list_drafts(config: Config, status: str | None = None) -> list[dict]:
+    with state(config) as conn:
+        return [draft_as_dict(row) for row in store.list_drafts(conn, status)]
+
+
+def get_draft(config: Config, draft_id: int) -> dict:
+    with state(config) as conn:
+        row = store.get_draft(conn, draft_id)
+    if row is None:
+        raise InboxAgentError(f"no draft {draft_id}: see `inbox-agent drafts list`")
+    return draft_as_dict(row)
+
+
+def set_status(config: Config, draft_id: int, status: DraftStatus) -> None:
+    get_draft(config, draft_id)
+    with state(config) as conn:
+        store.set_draft_status(conn, draft_id, status)
+
+
+def set_apart(config: Config) -> list[dict]:
+    """Auto-replies, bounces, unsubscribes and other mail kept out of drafting."""
+    with state(config) as conn:
+        rows = store.list_replies(conn, [k.value for k in ReplyKind if k is not ReplyKind.REPLY])
+    return [
+        {
+            "id": r["id"],
+            "kind": r["kind"],
+            "from": r["from_email"],
+            "subject": r["subject"],
+            "reason": r["reason"],
+        }
+        for r in rows
+    ]
+
+
+def archive_issues(config: Config) -> list[dict]:
+    with state(config) as conn:
+        issues = store.load_issues(conn)
+    return [
+        {"key": i.key, "number": i.number, "title": i.title, "date": i.date, "url": i.url,
+         "tags": list(i.tags), "language": i.language}
+        for i in issues
+    ]
+
+
+def parse_file(path: str, config_path: str | None = None) -> dict:
+    """What `inbox-agent parse` prints for one file."""
+    mail = parse(path)
+    issues: list[Issue] = []
+    patterns: tuple[str, ...] = ()
+    if config_path or _default_config_exists():
+        config = load_config(config_path)
+        patterns = config.newsletter.subject_patterns
+        if Path(config.state.db).exists():
+            with state(config) as conn:
+                issues = store.load_issues(conn)
+    verdict = triage(mail, issues, patterns) if patterns else triage(mail, issues)
+    return {
+        "file": str(path), "from": mail.reply_to or mail.from_email, "name": mail.from_name,
+        "subject": mail.subject, "date": mail.date.isoformat() if mail.date else "",
+        "language": mail.language, "kind": verdict.kind.value, "intent": verdict.intent,
+        "reply_text": mail.reply_text, "issue": verdict.issue_number,
+        "defects": list(mail.defects),
+    }
+
+
+def _default_config_exists() -> bool:
+    try:
+        find_config()
+    except InboxAgentError:
+        return False
+    return True
+
+
+def status(config: Config) -> dict:
+    with state(config) as conn:
+        runs = [
+            {"id": r["id"], "kind": r["kind"], "started_at": r["started_at"],
+             "ended_at": r["ended_at"], "status": r["status"], "counts": json.loads(r["counts"]),
+             "errors": json.loads(r["errors"])}
+            for r in store.list_runs(conn)
+        ]
+        rows = conn.execute("SELECT status, count(*) FROM drafts GROUP BY status").fetchall()
+        drafts = {row[0]: row[1] for row in rows}
+    return {"runs": runs, "drafts": drafts}

@@ -1,0 +1,4 @@
+"""Search over the archive.
+
+The Chroma index, embeddings, keywords, hybrid retrieval, style memory, evaluation.
+"""
