@@ -200,7 +200,7 @@ def bench_search(folder: Path, words: Words, chunks: int, queries: int) -> None:
 def bench_first_import(folder: Path, count: int) -> None:
     """Real prose (the sample archive): synthetic words cost the model several tokens each."""
     from inbox_agent.archive.chunks import chunk_issue
-    from inbox_agent.archive.importers import import_markdown
+    from inbox_agent.archive.markdown import import_markdown
 
     issues = import_markdown(Path(__file__).resolve().parent.parent / "examples" / "archive")
     chunks = [c for issue in issues for c in chunk_issue(issue)][:count]

@@ -220,7 +220,7 @@ def load_config(path: str | Path | None = None) -> Config:
     try:
         raw = tomllib.loads(config_path.read_text(encoding="utf-8"))
     except FileNotFoundError as err:
-        raise ConfigError(f"{config_path}: file not found; pass --config PATH") from err
+        raise ConfigError(f"{config_path}: file not found", hint="pass --config PATH") from err
     except (OSError, UnicodeDecodeError) as err:
         raise ConfigError(f"{config_path}: cannot read it ({err})") from err
     except tomllib.TOMLDecodeError as err:
@@ -300,7 +300,9 @@ def _coerce(section: str, key: str, value: object, hint: object, where: str) -> 
 
 def _check_required(config: Config, where: str) -> None:
     if not config.author.email:
-        raise ConfigError(f"{where}: author.email is missing; set the address you answer from")
+        raise ConfigError(
+            f"{where}: author.email is missing", hint="set the address you answer from"
+        )
     if config.source.kind == "imap":
         for key in ("host", "username"):
             if not getattr(config.imap, key):
@@ -352,8 +354,8 @@ def _run_secret_command(what: str, command: str) -> str:
     secret = done.stdout.strip()
     if done.returncode != 0 or not secret:
         raise ConfigError(
-            f"the {what} command failed (exit {done.returncode}) or printed nothing; "
-            "run it yourself to check"
+            f"the {what} command failed (exit {done.returncode}) or printed nothing",
+            hint="run it yourself to check",
         )
     return secret
 

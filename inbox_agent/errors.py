@@ -1,4 +1,8 @@
-"""One small tree of errors whose message is shown to the user as it is."""
+"""One small tree of errors whose message is shown to the user as it is.
+
+Each error says what went wrong (`message`) and, apart, what to do about it (`hint`); the
+CLI prints the hint on its own line and the review page under the message.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,14 @@ class InboxAgentError(Exception):
     """An error with a message meant for the user; the CLI prints it and exits."""
 
     exit_code = 1
+
+    def __init__(self, message: str = "", *, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return self.message
 
 
 class ConfigError(InboxAgentError):

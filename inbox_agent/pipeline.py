@@ -186,7 +186,7 @@ def regenerate_draft(
     with state(config) as conn:
         row = store.get_draft(conn, draft_id)
         if row is None:
-            raise InboxAgentError(f"no draft {draft_id}: see `inbox-agent drafts list`")
+            raise InboxAgentError(f"no draft {draft_id}", hint="see `inbox-agent drafts list`")
         if row["status"] not in ("pending", "failed"):
             raise InboxAgentError(
                 f"draft {draft_id} is {row['status']}: only pending or failed drafts "

@@ -49,8 +49,8 @@ def _timezone(config: Config) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError) as err:
         raise ConfigError(
-            f"{config.path}: schedule.timezone: unknown time zone {name!r}; "
-            "use a name like Europe/Paris or UTC"
+            f"{config.path}: schedule.timezone: unknown time zone {name!r}",
+            hint="use a name like Europe/Paris or UTC"
         ) from err
 
 
@@ -64,8 +64,8 @@ def _cron(config: Config, fields: Mapping[str, tuple[str, str]]):
             CronTrigger(**{cron_field: value}, timezone=tz)
         except ValueError as err:
             raise ConfigError(
-                f"{config.path}: schedule.{key} = {value!r} is not a valid cron field ({err}); "
-                'use forms like "mon", "13-19", "*/30"'
+                f"{config.path}: schedule.{key} = {value!r} is not a valid cron field ({err})",
+                hint='use forms like "mon", "13-19", "*/30"'
             ) from err
     return CronTrigger(**{f: value for f, (_, value) in fields.items()}, timezone=tz)
 

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from inbox_agent.archive.importers import import_markdown, parse_number
+from inbox_agent.archive.fields import parse_number
 from inbox_agent.archive.kinds import import_any
+from inbox_agent.archive.markdown import import_markdown
 from inbox_agent.errors import ArchiveError
 from inbox_agent.models import Issue
 from inbox_agent.text.html import markdown_to_text

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from inbox_agent.archive.importers import import_substack
 from inbox_agent.archive.kinds import detect_kind, import_any
+from inbox_agent.archive.substack import import_substack
 from inbox_agent.errors import ArchiveError
 from inbox_agent.text.html import has_scripts, html_to_text
 

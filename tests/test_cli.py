@@ -59,7 +59,10 @@ def test_unknown_draft_is_one_line_and_exit_1(demo):
     config, _ = demo
     done = cli("--config", str(config.path), "drafts", "show", "999999")
     assert done.returncode == 1
-    assert done.stderr.strip() == "inbox-agent: no draft 999999: see `inbox-agent drafts list`"
+    assert done.stderr.splitlines() == [
+        "inbox-agent: no draft 999999",
+        "  hint: see `inbox-agent drafts list`",
+    ]
 
 
 def test_parse_prints_json_lines_and_reports_unreadable_files(tmp_path):

@@ -143,8 +143,9 @@ def test_recreating_the_folder_changes_uidvalidity_and_a_fetch_asks_to_rerun(ima
         client.delete_folder("Replies")
         client.create_folder("Replies")
         client.append("Replies", sample_reply(2))
-        with pytest.raises(MailboxError, match="UIDVALIDITY.*rerun"):
+        with pytest.raises(MailboxError, match="UIDVALIDITY") as caught:
             list(source.fetch("Replies", uids))
+        assert "rerun" in caught.value.hint
         after = source.uidvalidity("Replies")
     client.logout()
     assert after != before
@@ -226,9 +227,10 @@ def test_login_failure_names_the_account_and_never_the_password(imap_user):
     source = ImapSource(imap_user.settings(), lambda: wrong, **FAST)
     with pytest.raises(AuthError) as caught:
         source.__enter__()
-    message = str(caught.value)
-    assert f"{imap_user.username}@127.0.0.1" in message and "app password" in message
-    assert wrong not in message and imap_user.password not in message and "\n" not in message
+    message, hint = str(caught.value), caught.value.hint
+    assert f"{imap_user.username}@127.0.0.1" in message and "app password" in hint
+    for said in (message, hint):
+        assert wrong not in said and imap_user.password not in said and "\n" not in said
 
 
 def xoauth2_config(imap_user, tmp_path, token: str):
@@ -268,9 +270,10 @@ def test_xoauth2_refused_token_names_the_command_and_never_the_token(imap_user, 
     config = xoauth2_config(imap_user, tmp_path, stale)
     with pytest.raises(AuthError) as caught:
         make_source(config).__enter__()
-    message = str(caught.value)
-    assert "oauth2_token_command" in message and imap_user.username in message
-    assert stale not in message and "\n" not in message
+    message, hint = str(caught.value), caught.value.hint
+    assert "oauth2_token_command" in hint and imap_user.username in message
+    for said in (message, hint):
+        assert stale not in said and "\n" not in said
 
 
 @pytest.mark.parametrize(

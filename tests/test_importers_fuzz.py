@@ -18,7 +18,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from inbox_agent.archive.importers import import_feed, import_markdown, import_substack
+from inbox_agent.archive.feed import import_feed
+from inbox_agent.archive.markdown import import_markdown
+from inbox_agent.archive.substack import import_substack
 from inbox_agent.errors import ArchiveError
 from inbox_agent.models import Issue
 from tests.conftest import CORPORA

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+import re
+
 import pytest
 from langchain_core.language_models.fake_chat_models import (
     FakeListChatModel,
@@ -70,14 +72,16 @@ def test_an_unusable_completion_says_why(text, reason):
     ],
 )
 def test_unusable_model_settings_say_what_to_do(model, message):
-    with pytest.raises(DraftError, match=message):
+    with pytest.raises(DraftError) as caught:
         llm.build_chat_model(Llm(model=model))
+    assert re.search(message, f"{caught.value} / {caught.value.hint}")
 
 
 def test_a_missing_api_key_names_the_variable(monkeypatch):
     monkeypatch.delenv("MY_LLM_KEY", raising=False)
-    with pytest.raises(DraftError, match="MY_LLM_KEY"):
+    with pytest.raises(DraftError, match="API key") as caught:
         llm.build_chat_model(Llm(api_key_env="MY_LLM_KEY"))
+    assert "MY_LLM_KEY" in caught.value.hint
 
 
 def test_openai_model_gets_the_configured_client_settings(monkeypatch):

@@ -136,7 +136,9 @@ def test_approve_with_placeholders_shows_what_to_do(client, tmp_path):
     response = local.post(f"/drafts/{draft_id}/approve",
                           data={"text": "Hi [TO FILL: answer]", "csrf_token": token})
     assert response.status_code == 409
-    assert "complete or remove them" in response.text
+    alert = re.search(r'<p class="flash err" role="alert">(.*?)</p>', response.text).group(1)
+    assert alert.startswith(f"draft {draft_id} still has [TO FILL: …]")
+    assert '<span class="hint">complete or remove them, then approve</span>' in alert
     assert env.row(draft_id)["status"] == "pending"
 
 

@@ -1,6 +1,6 @@
 """Archive kinds: one table from `[archive] kind` to the importer that reads it.
 
-The file formats live in `importers` (Markdown/HTML folder, Substack export, RSS/Atom feed);
+The file formats live in `markdown` (Markdown/HTML folder), `substack` and `feed` (RSS/Atom);
 `messages` reads sent issues stored as mail in an IMAP folder.
 """
 
@@ -12,12 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from inbox_agent.archive.importers import (
-    import_feed,
-    import_markdown,
-    import_substack,
-)
+from inbox_agent.archive.feed import import_feed
+from inbox_agent.archive.markdown import import_markdown
 from inbox_agent.archive.messages import import_folder
+from inbox_agent.archive.substack import import_substack
 from inbox_agent.errors import ArchiveError
 from inbox_agent.mail.source import MailSource
 from inbox_agent.models import Issue
@@ -51,7 +49,7 @@ class Where:
 
 def _imap(where: Where) -> list[Issue]:
     if where.mail is None:
-        raise ArchiveError("an archive of kind imap needs the IMAP account: set [imap]")
+        raise ArchiveError("an archive of kind imap needs the IMAP account", hint="set [imap]")
     return import_folder(where.mail(), str(where.location))
 
 
@@ -83,7 +81,7 @@ def detect_kind(source: str | Path) -> str:
     path = Path(source)
     hint = f"pass --kind {'|'.join(FILE_KINDS)}"
     if not path.exists():
-        raise ArchiveError(f"{path}: no such file or folder; check the path")
+        raise ArchiveError(f"{path}: no such file or folder", hint="check the path")
     if path.is_dir():
         return "substack" if (path / "posts.csv").is_file() else "markdown"
     if zipfile.is_zipfile(path):
@@ -92,13 +90,13 @@ def detect_kind(source: str | Path) -> str:
         return "rss"
     if path.suffix.lower() in {".md", ".markdown", ".html", ".htm"}:
         return "markdown"
-    raise ArchiveError(f"{path}: cannot tell which kind of archive this is; {hint}")
+    raise ArchiveError(f"{path}: cannot tell which kind of archive this is", hint=hint)
 
 
 def _normalise_kind(kind: str) -> str:
     found = _KIND_ALIASES.get(kind.strip().lower())
     if found is None:
-        raise ArchiveError(f"unknown archive kind {kind!r}; use one of: {', '.join(KINDS)}")
+        raise ArchiveError(f"unknown archive kind {kind!r}", hint=f"use one of: {', '.join(KINDS)}")
     return found
 
 

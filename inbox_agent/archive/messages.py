@@ -9,10 +9,7 @@ import email.utils
 import re
 from collections.abc import Iterable
 
-from inbox_agent.archive.importers import (
-    fill_language,
-    parse_number,
-)
+from inbox_agent.archive.fields import fill_language, parse_number
 from inbox_agent.errors import ArchiveError
 from inbox_agent.mail.source import MailSource
 from inbox_agent.models import Issue
@@ -103,8 +100,6 @@ def _online_url(html: str, plain: str) -> str:
         if found:
             return found.group(0)
     return ""
-
-
 
 
 def import_folder(source: MailSource, folder: str) -> list[Issue]:

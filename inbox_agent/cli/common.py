@@ -12,13 +12,15 @@ from inbox_agent.errors import InboxAgentError
 
 
 class Group(click.Group):
-    """Turns InboxAgentError into one line on stderr and its exit code."""
+    """Turns InboxAgentError into one line on stderr, its hint on the next, and its exit code."""
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except InboxAgentError as err:
             click.echo(f"inbox-agent: {err}", err=True)
+            if err.hint:
+                click.echo(f"  hint: {err.hint}", err=True)
             ctx.exit(err.exit_code)
         except KeyboardInterrupt:
             click.echo("inbox-agent: interrupted; rerun to continue where it stopped", err=True)

@@ -28,7 +28,7 @@ from inbox_agent.errors import InboxAgentError
 from inbox_agent.models import Draft, Evidence, Issue
 from inbox_agent.store import db as store
 from inbox_agent.text.greeting import embedding_text
-from inbox_agent.text.language import detect_language
+from inbox_agent.text.language import LANGUAGE_NAMES, detect_language
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +86,7 @@ def build_context(
             "first_name": row["first_name"],
             "email": row["from_email"],
             "language": language,
-            "language_name": guardrails.LANGUAGE_NAMES.get(language, language),
+            "language_name": LANGUAGE_NAMES.get(language, language),
             "register": register,
         },
         "subject": row["subject"],

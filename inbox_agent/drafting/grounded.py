@@ -237,7 +237,8 @@ def grounded_draft(
     return Draft(text=text, language=language, cited=list(cited), flags=flags, drafter="grounded")
 
 
-LANGUAGE_NAMES = {
+# "written in …", per draft language and issue language.
+WRITTEN_IN = {
     "fr": {"en": "en anglais", "fr": "en français"},
     "en": {"fr": "in French", "en": "in English"},
 }
@@ -261,7 +262,7 @@ def issue_view(item: Evidence, request: DraftRequest, language: str) -> dict:
         "url": item.url,
         "sentence": sentence,
         "answered": item.answered,
-        "other_language": LANGUAGE_NAMES[language].get(issue_language, "") if foreign else "",
+        "other_language": WRITTEN_IN[language].get(issue_language, "") if foreign else "",
     }
 
 

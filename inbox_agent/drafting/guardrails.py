@@ -11,13 +11,15 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from inbox_agent.models import Draft
+from inbox_agent.text.language import LANGUAGE_NAMES
 
 URL = re.compile(r"https?://[^\s<>\"'«»()\[\]]+", re.IGNORECASE)
 EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-PLACEHOLDER = re.compile(r"\[(?:À COMPLÉTER|A COMPLETER|TO FILL)\s*:[^\]]*\]", re.IGNORECASE)
+# The start of a placeholder the author must fill in, and a whole one.
+PLACEHOLDER_START = r"\[(?:À COMPLÉTER|A COMPLETER|TO FILL)\s*:"
+PLACEHOLDER = re.compile(PLACEHOLDER_START + r"[^\]]*\]", re.IGNORECASE)
 PLACEHOLDER_OPEN = {"fr": "[À COMPLÉTER : ", "en": "[TO FILL: "}
-LANGUAGE_NAMES = {"fr": "French", "en": "English", "es": "Spanish", "de": "German",
-                  "it": "Italian", "pt": "Portuguese", "nl": "Dutch"}
+_ANY_PLACEHOLDER = re.compile(PLACEHOLDER_START, re.IGNORECASE)
 
 # Phrases a reader's message uses when it tries to steer the assistant instead of the author.
 INJECTION_PATTERNS = tuple(
@@ -46,6 +48,11 @@ def placeholder(language: str, what: str) -> str:
 
 def placeholders(text: str) -> list[str]:
     return PLACEHOLDER.findall(text)
+
+
+def has_placeholders(text: str) -> bool:
+    """True while a placeholder is left in the text, closed or not (approval refuses it)."""
+    return bool(_ANY_PLACEHOLDER.search(text))
 
 
 def injection_flags(reader_text: str) -> list[str]:

@@ -60,8 +60,8 @@ class InvalidOutputError(Exception):
 def provider_of(model: str) -> str:
     if ":" not in model:
         raise DraftError(
-            f"llm.model = {model!r} names no provider: write it as provider:model, "
-            'e.g. "ollama:mistral-small" or "openai:gpt-4o-mini"'
+            f"llm.model = {model!r} names no provider",
+            hint='write it as provider:model, e.g. "ollama:mistral-small" or "openai:gpt-4o-mini"'
         )
     provider = model.split(":", 1)[0]
     if provider not in PROVIDERS:
@@ -85,8 +85,8 @@ def model_kwargs(settings: Any) -> dict[str, Any]:
         key = os.environ.get(settings.api_key_env, "")
         if not key:
             raise DraftError(
-                f"the API key for {settings.model} is missing: set the environment variable "
-                f"{settings.api_key_env} (llm.api_key_env)"
+                f"the API key for {settings.model} is missing",
+                hint=f"set the environment variable {settings.api_key_env} (llm.api_key_env)",
             )
         kwargs["api_key"] = key
     elif provider == "openai" and settings.base_url and not os.environ.get("OPENAI_API_KEY"):

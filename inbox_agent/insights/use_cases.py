@@ -190,7 +190,7 @@ def _check_date(value: str) -> None:
     try:
         date.fromisoformat(value)
     except ValueError as err:
-        raise InboxAgentError(f"--since {value!r}: give a date like 2026-06-01") from err
+        raise InboxAgentError(f"--since {value!r}", hint="give a date like 2026-06-01") from err
 
 
 def topics_json(result: Insights) -> list[dict]:
@@ -243,7 +243,9 @@ def topics_markdown(result: Insights) -> str:
 def _reply_or_error(conn: sqlite3.Connection, reply_id: int) -> sqlite3.Row:
     row = store.get_reply(conn, reply_id)
     if row is None:
-        raise InboxAgentError(f"no reply {reply_id}: see `inbox-agent drafts list` (reply_id)")
+        raise InboxAgentError(
+            f"no reply {reply_id}", hint="see `inbox-agent drafts list` (reply_id)"
+        )
     return row
 
 
@@ -273,7 +275,7 @@ def set_quote(config: Config, reply_id: int, quote: str) -> None:
     quote = quote.replace("-", "_")
     if quote not in QUOTE_CHOICES:
         raise InboxAgentError(
-            f"quote permission {quote!r}: use with-name, anonymous or no"
+            f"quote permission {quote!r}", hint="use with-name, anonymous or no"
         )
     with state(config) as conn:
         _reply_or_error(conn, reply_id)

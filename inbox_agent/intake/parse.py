@@ -20,6 +20,7 @@ from inbox_agent.mail.headers import MAX_HEADER_CHARS as MAX_HEADER_CHARS  # re-
 from inbox_agent.mail.headers import HeaderReader, decode_bytes, decode_header_value, one_line
 from inbox_agent.mail.headers import safe_call as _safe
 from inbox_agent.models import Attachment, ParsedMail
+from inbox_agent.text.html import html_to_text, tree_text, visible_tree
 from inbox_agent.text.language import detect_language
 
 MAX_TEXT_CHARS = 200_000  # body text kept and processed per message
@@ -273,68 +274,28 @@ _CUT_XPATH = (
     " | //*[@id='mail-editor-reference-message-container']"
     " | //div[contains(@style, 'border-top') and contains(@style, 'solid')]"
 )
-_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _CUT_MARK = "\u2063quoted-history\u2063"
-
-
-def html_to_text(html: str) -> str:
-    """Readable text of an HTML body, scripts and styles left out."""
-    tree = _html_tree(html)
-    return _tree_text(tree) if tree is not None else ""
 
 
 def html_reply(html: str, *, strip_signature: bool = True, signer: str = "") -> tuple[str, str]:
     """(reader's words, quoted history) of an HTML body, using the mail programs' markup."""
-    tree = _html_tree(html)
+    tree = visible_tree(html[:MAX_HTML_CHARS])
     if tree is None:
         return "", ""
     quoted = []
     for element in list(tree.xpath(_QUOTE_XPATH)):
         if element.getparent() is None:
             continue
-        quoted.append(_tree_text(element))
+        quoted.append(tree_text(element))
         element.drop_tree()
     cut = tree.xpath(_CUT_XPATH)
     if cut:
         marker = cut[0].makeelement("p")
         marker.text = _CUT_MARK
         cut[0].addprevious(marker)
-    text = _tree_text(tree)
+    text = tree_text(tree)
     if _CUT_MARK in text:
         text, rest = text.split(_CUT_MARK, 1)
         quoted.insert(0, rest)
     reply, more = split_reply(text, strip_signature=strip_signature, signer=signer)
     return reply, "\n\n".join(q.strip() for q in [more, *quoted] if q.strip())
-
-
-def _html_tree(html: str):
-    import lxml.html
-    from lxml import etree
-
-    html = _XML_DECLARATION.sub("", html[:MAX_HTML_CHARS].replace("\x00", ""))
-    if not html.strip():
-        return None
-    try:
-        tree = lxml.html.document_fromstring(html)
-    except ValueError:
-        tree = _safe(lambda: lxml.html.document_fromstring(html.encode("utf-8", "replace")), None)
-    except (etree.ParserError, etree.XMLSyntaxError):
-        return None
-    if tree is None:
-        return None
-    for element in tree.xpath("//script | //style | //head | //title | //noscript"):
-        if element.getparent() is not None:
-            element.drop_tree()
-    return tree
-
-
-def _tree_text(element) -> str:
-    from inscriptis import Inscriptis
-    from inscriptis.model.config import ParserConfig
-
-    try:
-        text = Inscriptis(element, ParserConfig(display_links=False)).get_text()
-    except Exception:  # noqa: BLE001 - fall back to lxml's plain text
-        text = element.text_content()
-    text = text.replace("\xa0", " ")
-    return re.sub(r"\n[ \t]*\n(?:[ \t]*\n)+", "\n\n", text).strip()

@@ -48,13 +48,15 @@ def check_security(settings: ImapSettings) -> None:
     if security == "plain" and not local:
         raise MailboxError(
             f'[imap] security = "plain" would send the password unencrypted to {host}: '
-            'it is allowed only for 127.0.0.1, ::1 or localhost; use "tls" or "starttls"'
+            "it is allowed only for 127.0.0.1, ::1 or localhost",
+            hint='use "tls" or "starttls"',
         )
     if not settings.verify_tls and security != "plain":
         if not local:
             raise MailboxError(
-                f"[imap] verify_tls = false is allowed only for a server on this machine, not "
-                f"{host}: set ca_file to the server's CA certificate instead"
+                "[imap] verify_tls = false is allowed only for a server on this machine, not "
+                f"{host}",
+                hint="set ca_file to the server's CA certificate instead",
             )
         log.warning("TLS certificate of %s is not verified (verify_tls = false)", host)
 
@@ -132,9 +134,13 @@ class ImapSource:
                 "issued for"
             ) from err
         except ssl.SSLError as err:
-            raise MailboxError(f"TLS with {where} failed ({err}): check port and security") from err
+            raise MailboxError(
+                f"TLS with {where} failed ({err})", hint="check port and security"
+            ) from err
         except (*CONNECTION_ERRORS, IMAPClientError) as err:
-            raise ConnectionLost(f"cannot connect to {where} ({err}): check host and port") from err
+            raise ConnectionLost(
+                f"cannot connect to {where} ({err})", hint="check host and port"
+            ) from err
         self._login(client)
         client.normalise_times = False
         if client.has_capability("CONDSTORE"):
@@ -158,7 +164,7 @@ class ImapSource:
                 'an app password, or use auth = "xoauth2")'
             )
             raise AuthError(
-                f"login refused for {self.account}: check the username and {hint}"
+                f"login refused for {self.account}", hint=f"check the username and {hint}"
             ) from err
 
     def _drop(self, *, logout: bool = False) -> None:
@@ -190,7 +196,8 @@ class ImapSource:
                 err = again
         raise ConnectionLost(
             f"lost the connection to {self.settings.host}:{self.settings.port} and "
-            f"{len(self._delays)} reconnects failed ({err}): check the server and rerun"
+            f"{len(self._delays)} reconnects failed ({err})",
+            hint="check the server and rerun",
         ) from err
 
     def _retrying(self, operation: Callable[[IMAPClient], T]) -> T:
@@ -220,7 +227,8 @@ class ImapSource:
         if known != validity:
             raise MailboxError(
                 f"UIDVALIDITY of {folder!r} changed from {known} to {validity} during the pull "
-                "(the folder was recreated): rerun the pull"
+                "(the folder was recreated)",
+                hint="rerun the pull",
             )
         return validity
 

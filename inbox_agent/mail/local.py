@@ -224,7 +224,8 @@ class MboxSource(_LocalSource):
         if self._box is None:
             if not self.path.is_file():
                 raise MailboxError(
-                    f"no mbox file at {self.path}: set `path` in the [source] section of the config"
+                    f"no mbox file at {self.path}",
+                    hint="set `path` in the [source] section of the config",
                 )
             self._box = mailbox.mbox(self.path, factory=None, create=False)
         return self._box

@@ -19,7 +19,7 @@ def send(config: Config, raw: bytes) -> None:
     password = os.environ.get(settings.smtp_password_env, "")
     if not password:
         raise InboxAgentError(
-            f"no SMTP password: set the environment variable {settings.smtp_password_env}"
+            "no SMTP password", hint=f"set the environment variable {settings.smtp_password_env}"
         )
     message = message_from_bytes(raw, policy=policy.SMTP)
     username = settings.smtp_username or config.imap.username or config.author.email
@@ -37,6 +37,6 @@ def send(config: Config, raw: bytes) -> None:
             client.send_message(message)
     except (smtplib.SMTPException, OSError) as err:
         raise MailboxError(
-            f"sending through {settings.smtp_host}:{settings.smtp_port} failed ({err}); "
-            "check the [send] settings"
+            f"sending through {settings.smtp_host}:{settings.smtp_port} failed ({err})",
+            hint="check the [send] settings",
         ) from err

@@ -351,8 +351,9 @@ def forget_reader(
             )
         except InboxAgentError as err:
             raise InboxAgentError(
-                f"{err} — nothing was deleted from the state database yet: fix this and run "
-                f"`inbox-agent reader forget {report.reader}` again"
+                f"{err.message}; nothing was deleted from the state database yet",
+                hint=(f"{err.hint}, then " if err.hint else "fix this, then ")
+                + f"run `inbox-agent reader forget {report.reader}` again",
             ) from err
         report.deleted |= erase_replies(conn, ids, status=FORGOTTEN, scrub=sorted(addresses))
     log.info("%s", report.summary())

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import difflib
 import logging
-import re
 import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from inbox_agent.config import Config
+from inbox_agent.drafting.guardrails import has_placeholders
 from inbox_agent.errors import InboxAgentError
 from inbox_agent.mail import compose, smtp
 from inbox_agent.mail.source import MailSource
@@ -27,7 +27,6 @@ from inbox_agent.store.lock import instance_lock
 from inbox_agent.wiring import make_index, make_source, state
 
 log = logging.getLogger(__name__)
-PLACEHOLDER = re.compile(r"\[(?:À COMPLÉTER|A COMPLETER|TO FILL)\s*:", re.IGNORECASE)
 QUICK_THANKS_MAX_WORDS = 40
 
 
@@ -42,18 +41,13 @@ class Approval:
 @dataclass
 class BatchReport:
     approved: list[Approval] = field(default_factory=list)
-    errors: dict[int, str] = field(default_factory=dict)
-
-
-def has_placeholders(text: str) -> bool:
-    """True while the draft still has `[TO FILL: …]` / `[À COMPLÉTER : …]` markers."""
-    return bool(PLACEHOLDER.search(text))
+    errors: dict[int, InboxAgentError] = field(default_factory=dict)  # by draft id
 
 
 def _row(conn: sqlite3.Connection, draft_id: int) -> sqlite3.Row:
     row = store.get_draft(conn, draft_id)
     if row is None:
-        raise InboxAgentError(f"no draft {draft_id}: see `inbox-agent drafts list`")
+        raise InboxAgentError(f"no draft {draft_id}", hint="see `inbox-agent drafts list`")
     return row
 
 
@@ -124,7 +118,7 @@ def approve(
     report = approve_many(config, [draft_id], {draft_id: text}, source=source, index=index,
                           now=now)
     if report.errors:
-        raise InboxAgentError(report.errors[draft_id])
+        raise report.errors[draft_id]
     return report.approved[0]
 
 
@@ -146,7 +140,7 @@ def approve_many(
             try:
                 ready.append(_prepare(config, conn, draft_id, texts.get(draft_id), now))
             except InboxAgentError as err:
-                report.errors[draft_id] = str(err)
+                report.errors[draft_id] = err
         if ready:
             _deliver_all(config, conn, ready, report, source)
     _remember_styles(config, index, ready, report)
@@ -170,11 +164,11 @@ def _prepare(config: Config, conn, draft_id: int, text: str | None, now) -> _Rea
     if text is not None:
         store_review.set_final_text(conn, draft_id, final)
     if not final.strip():
-        raise InboxAgentError(f"draft {draft_id} is empty: write the reply, then approve it")
+        raise InboxAgentError(f"draft {draft_id} is empty", hint="write the reply, then approve it")
     if has_placeholders(final):
         raise InboxAgentError(
-            f"draft {draft_id} still has [TO FILL: …] / [À COMPLÉTER : …] parts: "
-            "complete or remove them, then approve"
+            f"draft {draft_id} still has [TO FILL: …] / [À COMPLÉTER : …] parts",
+            hint="complete or remove them, then approve",
         )
     reply = store.get_reply(conn, row["reply_id"])
     message = build_message(config, row, reply, final, now)
@@ -198,7 +192,7 @@ def _deliver_all(config: Config, conn, ready: list[_Ready], report: BatchReport,
                             marker_value=item.marker,
                         )
                 except InboxAgentError as err:
-                    report.errors[draft_id] = f"draft {draft_id}: {err}"
+                    report.errors[draft_id] = err
                     continue
                 with store.transaction(conn):
                     store_review.record_approval(conn, draft_id, final_text=item.text,
@@ -207,7 +201,7 @@ def _deliver_all(config: Config, conn, ready: list[_Ready], report: BatchReport,
                 report.approved.append(Approval(draft_id, destination, sent=smtp))
     except InboxAgentError as err:  # the mailbox could not be opened at all
         for item in ready:
-            report.errors.setdefault(item.row["id"], str(err))
+            report.errors.setdefault(item.row["id"], err)
 
 
 def _remember_styles(config: Config, index, ready: list[_Ready], report: BatchReport) -> None:

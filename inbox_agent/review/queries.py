@@ -58,7 +58,7 @@ def get_draft(config: Config, draft_id: int) -> dict:
     with state(config) as conn:
         row = store.get_draft(conn, draft_id)
     if row is None:
-        raise InboxAgentError(f"no draft {draft_id}: see `inbox-agent drafts list`")
+        raise InboxAgentError(f"no draft {draft_id}", hint="see `inbox-agent drafts list`")
     return draft_as_dict(row)
 
 

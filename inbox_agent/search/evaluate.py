@@ -16,7 +16,7 @@ from types import SimpleNamespace
 from langchain_core.embeddings import Embeddings
 
 from inbox_agent.archive.chunks import chunk_issue
-from inbox_agent.archive.importers import import_markdown
+from inbox_agent.archive.markdown import import_markdown
 from inbox_agent.errors import InboxAgentError
 from inbox_agent.models import Progress
 from inbox_agent.search.index import ArchiveIndex
@@ -95,7 +95,7 @@ def evaluate_index(
 ) -> dict:
     """Score one retrieval method on an already built index."""
     if method not in METHODS:
-        raise InboxAgentError(f"unknown retrieval method {method!r}: use one of {METHODS}")
+        raise InboxAgentError(f"unknown retrieval method {method!r}", hint=f"use one of {METHODS}")
     depth = max(DEPTH, *k_values)
     return score([rank_of(index, query, method, depth) for query in queries], k_values)
 
@@ -114,7 +114,7 @@ def evaluate_retrieval(
     Returns ``{"n", "recall@1", "recall@3", "recall@5", "mrr"}`` (one recall per k).
     """
     if method not in METHODS:
-        raise InboxAgentError(f"unknown retrieval method {method!r}: use one of {METHODS}")
+        raise InboxAgentError(f"unknown retrieval method {method!r}", hint=f"use one of {METHODS}")
     queries = load_queries(queries_path)
     with tempfile.TemporaryDirectory(prefix="inbox-agent-eval-") as directory:
         index = build_index(posts_dir, Path(directory), embeddings=embeddings, progress=progress)

@@ -119,7 +119,7 @@ class ArchiveIndex:
                 if url
                 else "check that the folder is writable and not in use"
             )
-            raise IndexError_(f"could not open {target}: {err}; {hint}") from err
+            raise IndexError_(f"could not open {target}: {err}", hint=hint) from err
         return self._client
 
     def _collection(self, suffix: str = "") -> Any:
@@ -138,8 +138,8 @@ class ArchiveIndex:
         built_with = (collection.metadata or {}).get("embedding")
         if built_with and built_with != spec:
             raise IndexError_(
-                f"the index {name!r} was built with embedding {built_with!r}, config says "
-                f"{spec!r}: run `inbox-agent archive reindex`"
+                f"the index {name!r} was built with embedding {built_with!r}, config says {spec!r}",
+                hint="run `inbox-agent archive reindex`",
             )
         self._collections[name] = collection
         return collection
@@ -189,8 +189,8 @@ class ArchiveIndex:
                     return ids, vectors, metas
         except Exception as err:
             raise IndexError_(
-                f"could not read the archive index ({err}): rebuild it with "
-                "`inbox-agent archive reindex`"
+                f"could not read the archive index ({err})",
+                hint="rebuild it with `inbox-agent archive reindex`",
             ) from err
 
     def sync(

@@ -57,7 +57,7 @@ def _open(path: Path) -> int:
         return os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
     except OSError as err:
         raise StoreError(
-            f"cannot open the lock file {path} ({err.strerror}): check that folder"
+            f"cannot open the lock file {path} ({err.strerror})", hint="check that folder"
         ) from err
 
 

@@ -85,8 +85,30 @@ def parse_html(html: str | None) -> lxml.html.HtmlElement | None:
         return None
     try:
         return lxml.html.document_fromstring(html)
-    except (lxml.etree.ParserError, ValueError):
+    except ValueError:  # a declared encoding lxml refuses in a str: parse the bytes instead
+        try:
+            return lxml.html.document_fromstring(html.encode("utf-8", "replace"))
+        except (lxml.etree.ParserError, ValueError):
+            return None
+    except lxml.etree.ParserError:
         return None
+
+
+def visible_tree(html: str | None) -> lxml.html.HtmlElement | None:
+    """The parsed document without what a reader never sees (scripts, forms, hidden parts)."""
+    root = parse_html(html)
+    if root is not None:
+        _drop_unseen(root)
+    return root
+
+
+def tree_text(root: lxml.html.HtmlElement) -> str:
+    """Readable text of a parsed element, one blank line between paragraphs, links left out."""
+    try:
+        text = Inscriptis(root, ParserConfig(display_links=False, display_images=False)).get_text()
+    except Exception:  # noqa: BLE001 - odd markup: lxml's plain text is still readable
+        text = root.text_content()
+    return tidy_text(text)
 
 
 def html_title(html: str) -> str:
@@ -104,14 +126,12 @@ def html_title(html: str) -> str:
 
 def html_to_text(html: str | None, *, strip_substack: bool = False) -> str:
     """Readable text with one blank line between paragraphs; scripts and forms never included."""
-    root = parse_html(html)
+    root = visible_tree(html)
     if root is None:
         return ""
-    _drop_unseen(root)
     if strip_substack:
         _drop_substack_chrome(root)
-    text = Inscriptis(root, ParserConfig(display_links=False, display_images=False)).get_text()
-    return tidy_text(text)
+    return tree_text(root)
 
 
 def tidy_text(text: str) -> str:

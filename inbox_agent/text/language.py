@@ -6,6 +6,8 @@ import functools
 import re
 
 LANGUAGES = ("fr", "en", "es", "de", "it", "pt", "nl")
+LANGUAGE_NAMES = {"fr": "French", "en": "English", "es": "Spanish", "de": "German",
+                  "it": "Italian", "pt": "Portuguese", "nl": "Dutch"}  # fmt: skip
 
 _SHORT_WORDS = {  # words that settle the language of a very short reply on their own
     lang: frozenset(words.split())

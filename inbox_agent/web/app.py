@@ -64,6 +64,9 @@ class Site:
     index: object | None = None
 
     def render(self, request: Request, name: str, status_code: int = 200, **context) -> Response:
+        error = context.get("error")
+        if isinstance(error, InboxAgentError):  # the message, and what to do on its own line
+            context |= {"error": error.message, "hint": error.hint}
         context |= {"csrf": request.state.csrf, "nav": name.removesuffix(".html"),
                     "newsletter": self.config.newsletter.name,
                     "message": MESSAGES.get(request.query_params.get("msg", ""), "")}
@@ -75,7 +78,7 @@ class Site:
     def retry(self, request: Request, draft_id: int, err: InboxAgentError) -> Response:
         """The draft page again, saying why the action failed."""
         data = views.detail(self.config, draft_id)
-        return self.render(request, "detail.html", 409, **data, error=str(err))
+        return self.render(request, "detail.html", 409, **data, error=err)
 
 
 def create_app(
@@ -116,7 +119,7 @@ def _error_pages(app: FastAPI, site: Site) -> None:
 
     @app.exception_handler(InboxAgentError)
     async def domain_error(request: Request, exc: InboxAgentError) -> Response:
-        return site.render(request, "error.html", 409, error=str(exc))
+        return site.render(request, "error.html", 409, error=exc)
 
 
 def _pages(app: FastAPI, site: Site) -> None:
@@ -220,7 +223,7 @@ def _batch_actions(app: FastAPI, site: Site) -> None:
                                          source=site.source(), index=site.index)
         if report.errors:
             return site.render(request, "error.html", 409, approved=len(report.approved),
-                               error="; ".join(report.errors.values()))
+                               error="; ".join(f"draft {i}: {e}" for i, e in report.errors.items()))
         return RedirectResponse(f"/?msg=batch&n={len(report.approved)}", status_code=303)
 
 

@@ -91,7 +91,7 @@ def register(app: FastAPI, site) -> None:
             )
         except InboxAgentError as err:
             return site.render(request, "insights.html", 400, result=None, chart=None,
-                               since=since, error=str(err))
+                               since=since, error=err)
         return site.render(request, "insights.html", result=result, chart=chart(result),
                            since=since)
 
