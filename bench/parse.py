@@ -59,6 +59,19 @@ class Impl:
         self.triage = triage_fn
 
 
+# Older revisions import these helpers by their names of the time.
+OLD_NAMES = {
+    "inbox_agent.mailheaders": "inbox_agent.mail.headers",
+    "inbox_agent.htmltext": "inbox_agent.text.html",
+    "inbox_agent.store": "inbox_agent.store.db",
+}
+
+
+def _alias_old_names() -> None:
+    for old, new in OLD_NAMES.items():
+        sys.modules.setdefault(old, importlib.import_module(new))
+
+
 def _show(ref: str, name: str) -> str:
     """The module's source at `ref`, at its path of today or at the package root."""
     for path in (PATHS[name].replace(".", "/"), name):
@@ -74,6 +87,7 @@ def _show(ref: str, name: str) -> str:
 def load_baseline(ref: str) -> Impl:
     """The four modules at git revision `ref`, importable as `baseline_<module>`."""
     tmp = Path(tempfile.mkdtemp(prefix="inbox-agent-baseline-"))
+    _alias_old_names()
     loaded: dict[str, ModuleType] = {}
     for name in MODULES:
         source = _show(ref, name)

@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 from inbox_agent.config import parse_config  # noqa: E402
 from inbox_agent.models import Draft, Evidence, MailRef, ParsedMail, ReplyKind, Triage  # noqa: E402
 from inbox_agent.store import db as store  # noqa: E402
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, running  # noqa: E402
+from tests.integration.test_browser import CHROMIUM, CHROMIUM_ARGS, running  # noqa: E402
 
 WORDS = ["réunion", "équipe", "bureau", "télétravail", "merci", "question", "idée", "semaine",
          "lundi", "rythme", "client", "projet", "confiance", "autonomie", "manager", "pause"]

@@ -1,11 +1,12 @@
-"""Shared test helpers: corpora location, and skip-or-fail for missing servers."""
+"""Fixtures every test can ask for: the servers (from the fixtures_* plugins), the corpora."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
+
+from tests.support import CORPORA, TESTS, require
 
 pytest_plugins = [
     "tests.fixtures_dovecot",
@@ -14,19 +15,36 @@ pytest_plugins = [
     "tests.fixtures_openai",
 ]
 
-ROOT = Path(__file__).resolve().parent.parent
-SHARED = Path(os.environ.get("INBOX_AGENT_SHARED", ROOT.parent / "shared"))
-CORPORA = SHARED / "corpora"
-IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+# Fixtures that start an outside part (those built on them, like imap_user or page, depend
+# on them), and the marker a test using them carries.
+SERVER_FIXTURES = {
+    "dovecot": "dovecot",
+    "chroma_server": "chroma_server",
+    "browser": "browser",
+    "smtp_server": "smtp",
+    "demo": "demo",
+}
+INTEGRATION_MARKERS = {"dovecot", "chroma_server", "browser", "smtp", "demo", "process", "corpus"}
 
 
-def require(condition: bool, reason: str) -> None:
-    """Skip when something external is missing, but fail under CI=true."""
-    if condition:
-        return
-    if IN_CI:
-        pytest.fail(f"CI=true and {reason}", pytrace=False)
-    pytest.skip(reason)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark each test by the servers it uses; keep tests/unit free of them."""
+    misplaced = []
+    for item in items:
+        for fixture in getattr(item, "fixturenames", ()):
+            marker = SERVER_FIXTURES.get(fixture)
+            if marker and not item.get_closest_marker(marker):
+                item.add_marker(marker)
+        marks = {m.name for m in item.iter_markers()} & INTEGRATION_MARKERS
+        where = item.path.relative_to(TESTS).parts[0]
+        if where == "unit" and marks:
+            needs = ", ".join(sorted(marks))
+            misplaced.append(f"{item.nodeid} needs {needs}: move it to tests/integration")
+        if where == "integration" and not marks:
+            misplaced.append(f"{item.nodeid} needs no server: move it to tests/unit")
+    if misplaced:
+        raise pytest.UsageError("\n".join(misplaced))
 
 
 @pytest.fixture(scope="session")

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import require
+from tests.support import require
 
 HOST = "127.0.0.1"
 MAIL_UID = 65534  # "nobody": Dovecot refuses uid 0

@@ -1,10 +1,5 @@
-"""A folder of Markdown or HTML files (front matter optional) -> Issues.
-
-Every importer reads and parses everything before returning: an unreadable file raises
-ArchiveError naming it, and nothing is returned (nothing is half-imported). Entries that are
-skipped on purpose (unpublished Substack posts, rows without an HTML file, empty files) are
-logged, not raised.
-"""
+"""A folder of Markdown or HTML files (front matter optional) -> Issues; empty files are
+skipped and logged, a bad file raises ArchiveError naming it."""
 
 from __future__ import annotations
 

@@ -1,10 +1,5 @@
-"""A Substack export (the zip, or its unpacked folder) -> Issues.
-
-Every importer reads and parses everything before returning: an unreadable file raises
-ArchiveError naming it, and nothing is returned (nothing is half-imported). Entries that are
-skipped on purpose (unpublished Substack posts, rows without an HTML file, empty files) are
-logged, not raised.
-"""
+"""A Substack export (the zip, or its unpacked folder) -> Issues; unpublished posts and rows
+without an HTML file are skipped and logged."""
 
 from __future__ import annotations
 

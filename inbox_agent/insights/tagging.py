@@ -8,6 +8,7 @@ Clustering, coverage and ranking live in `topics`.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -98,12 +99,14 @@ _THANKS = re.compile(r"\bmerci\b|\bthanks?\b|\bthank you\b|\bbravo\b|\bgracias\b
 # ---- text ------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=65536)  # the same words come back in every reply and issue
 def fold(word: str) -> str:
     """Lower case without accents: "Déconnexion" -> "deconnexion"."""
     decomposed = unicodedata.normalize("NFKD", word.replace("œ", "oe").replace("Œ", "OE"))
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
+@functools.lru_cache(maxsize=65536)
 def norm(surface: str) -> str:
     """The form words are compared in: acronyms kept as written, else folded, numbers as
     digits, a plural -s dropped."""

@@ -1,0 +1,50 @@
+"""Approval into a real IMAP Drafts folder (Dovecot): only our own draft is ever replaced."""
+
+from __future__ import annotations
+
+from email import message_from_bytes, policy
+
+import pytest
+
+from inbox_agent.mail import compose
+from inbox_agent.review import approve as review
+from tests.unit.review.test_approve import (
+    AUTHOR,
+    QUESTION,
+    THANKS,
+    mail,
+    make_env,
+)
+
+pytestmark = pytest.mark.dovecot
+
+
+def test_imap_approval_replaces_only_our_own_draft(tmp_path, imap_user):
+    env = make_env(tmp_path, [THANKS, QUESTION], imap_user=imap_user)
+    own = mail(9, f"Camille <{AUTHOR}>", "A note to self", "hand-written draft")
+    imap_user.append("Drafts", own, flags=[r"\Draft"])
+    draft_id = env.draft_id("<m1@reader.example>")
+    review.approve(env.config, draft_id, source=env.source_factory(), index=env.index)
+    review.approve(env.config, draft_id, "Merci Marie, édité.", source=env.source_factory(),
+                   index=env.index)
+    drafts = imap_drafts(imap_user)
+    subjects = sorted(m["Subject"] for m, _ in drafts)
+    assert subjects == ["A note to self", "Re: L'Atelier du Futur #38"]
+    ours = next(m for m, _ in drafts if m[compose.MARKER_HEADER])
+    flags = next(f for m, f in drafts if m[compose.MARKER_HEADER])
+    assert b"\\Draft" in flags
+    assert ours["In-Reply-To"] == "<m1@reader.example>"
+    assert ours.get_content().startswith("Merci Marie, édité.")
+    assert env.row(draft_id)["destination"].startswith("IMAP Drafts")
+
+
+def imap_drafts(user) -> list:
+    client = user.client()
+    try:
+        client.select_folder("Drafts")
+        uids = client.search(["ALL"])
+        data = client.fetch(uids, ["BODY.PEEK[]", "FLAGS"]) if uids else {}
+    finally:
+        client.logout()
+    return [(message_from_bytes(d[b"BODY[]"], policy=policy.default), d[b"FLAGS"])
+            for _, d in sorted(data.items())]

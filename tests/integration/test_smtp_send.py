@@ -1,0 +1,98 @@
+"""[send] mode = "smtp": approval sends the threaded reply through a real SMTP server.
+
+The server is aiosmtpd on 127.0.0.1 with implicit TLS or STARTTLS (a self-signed certificate
+trusted through send.smtp_ca_file) and a login check.
+"""
+
+from __future__ import annotations
+
+import ssl
+from email import message_from_bytes, policy
+
+import pytest
+
+from inbox_agent.errors import InboxAgentError
+from inbox_agent.mail import compose
+from inbox_agent.review import approve as review
+from tests.fixtures_dovecot import _self_signed_cert, free_port
+from tests.unit.review.test_approve import AUTHOR, QUESTION, THANKS, make_env
+
+pytestmark = pytest.mark.smtp
+
+aiosmtpd_controller = pytest.importorskip("aiosmtpd.controller")
+from aiosmtpd.smtp import AuthResult  # noqa: E402
+
+PASSWORD = "smtp-test-password"
+
+
+class Recorder:
+    def __init__(self):
+        self.messages: list[tuple[str, list[str], bytes]] = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+        self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
+        return "250 OK"
+
+
+def check_login(server, session, envelope, mechanism, auth_data):
+    ok = auth_data.login == AUTHOR.encode() and auth_data.password == PASSWORD.encode()
+    return AuthResult(success=ok, handled=False)
+
+
+@pytest.fixture(params=["tls", "starttls"])
+def smtp_server(request, tmp_path):
+    _self_signed_cert(tmp_path)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(tmp_path / "cert.pem", tmp_path / "key.pem")
+    recorder = Recorder()
+    port = free_port()
+    options = dict(hostname="127.0.0.1", port=port, authenticator=check_login,
+                   auth_exclude_mechanism=["LOGIN"])
+    if request.param == "tls":
+        # The whole connection is TLS; aiosmtpd only knows about STARTTLS when it gates AUTH.
+        controller = aiosmtpd_controller.Controller(recorder, ssl_context=context,
+                                                    auth_require_tls=False, **options)
+    else:
+        controller = aiosmtpd_controller.Controller(recorder, tls_context=context,
+                                                    require_starttls=True,
+                                                    auth_require_tls=True, **options)
+    controller.start()
+    yield request.param, port, str(tmp_path / "cert.pem"), recorder
+    controller.stop()
+
+
+def smtp_env(tmp_path, smtp_server, monkeypatch, password=PASSWORD):
+    security, port, ca_file, recorder = smtp_server
+    monkeypatch.setenv("TEST_SMTP_PASSWORD", password)
+    (tmp_path / "env").mkdir()
+    env = make_env(tmp_path / "env", [THANKS, QUESTION], mode="smtp", smtp_host="127.0.0.1",
+                   smtp_port=port, smtp_security=security, smtp_ca_file=ca_file,
+                   smtp_password_env="TEST_SMTP_PASSWORD", smtp_username=AUTHOR)
+    return env, recorder
+
+
+def test_approval_sends_one_threaded_reply_to_the_reader_only(tmp_path, smtp_server, monkeypatch):
+    env, recorder = smtp_env(tmp_path, smtp_server, monkeypatch)
+    draft_id = env.draft_id("<m2@reader.example>")
+    result = review.approve(env.config, draft_id, "Hi Tom,\n\nHere is my method.\n\nCamille",
+                            source=env.source_factory(), index=env.index)
+    [(sender, recipients, content)] = recorder.messages
+    sent = message_from_bytes(content, policy=policy.default)
+    assert sender == AUTHOR and recipients == ["tom.b@other.example"]
+    assert sent["In-Reply-To"] == "<m2@reader.example>"
+    assert sent["Subject"] == "Re: L'Atelier du Futur #38"
+    assert sent[compose.MARKER_HEADER]
+    assert sent.get_content().replace("\r\n", "\n").startswith("Hi Tom,\n\nHere is my method.")
+    assert result.destination.startswith("sent via 127.0.0.1")
+    assert env.row(draft_id)["status"] == "approved"
+
+
+def test_refused_login_is_a_clear_error_and_nothing_is_sent(tmp_path, smtp_server, monkeypatch):
+    env, recorder = smtp_env(tmp_path, smtp_server, monkeypatch, password="wrong")
+    draft_id = env.draft_id("<m2@reader.example>")
+    with pytest.raises(InboxAgentError, match=r"sending through 127\.0\.0\.1:\d+ failed") as err:
+        review.approve(env.config, draft_id, "Hi Tom,\n\nHere is my method.",
+                       source=env.source_factory(), index=env.index)
+    assert "wrong" not in str(err.value)
+    assert recorder.messages == []
+    assert env.row(draft_id)["status"] == "pending"
