@@ -27,10 +27,11 @@ from inbox_agent.privacy.retention import apply_retention
 from inbox_agent.review.queries import draft_as_dict
 from inbox_agent.search.index import ArchiveIndex
 from inbox_agent.store import db as store
-from inbox_agent.store.lock import instance_lock
+from inbox_agent.store.lock import instance_lock, mailbox_lock
 from inbox_agent.wiring import imap_source, make_index, make_source, open_state, state
 
 log = logging.getLogger(__name__)
+MAILBOX_WAIT_SECONDS = 120  # how long a pass waits for approvals writing to the mailbox
 
 
 # --- archive ----------------------------------------------------------------
@@ -126,8 +127,9 @@ def run_once(
 ) -> RunReport:
     """Pull new mail, triage it, draft the replies; the run is recorded in the state DB.
 
-    Holds the single-instance lock, waiting up to `lock_wait` seconds (None: forever) for
-    another inbox-agent to finish; `should_stop` is checked after each message.
+    Holds the pass lock, waiting up to `lock_wait` seconds (None: forever) for another
+    pass to finish, and the mailbox lock only while pulling, so approvals go on while it
+    drafts; `should_stop` is checked after each message.
     """
     with instance_lock(config, wait=lock_wait):
         return _run_once(config, source, index, progress, should_stop)
@@ -147,7 +149,8 @@ def _run_once(
     index = index or make_index(config)  # connects lazily; shared by the stages below
     try:
         source = source or make_source(config)
-        pull(config, conn, report, source=source, progress=progress, should_stop=should_stop)
+        with mailbox_lock(config, wait=MAILBOX_WAIT_SECONDS):  # approvals wait a moment
+            pull(config, conn, report, source=source, progress=progress, should_stop=should_stop)
         if config.state.retention_months and not should_stop():
             apply_retention(config, conn, index=index)
         if not should_stop():

@@ -63,9 +63,9 @@ def build_context(
     answered = _answered_key(row["issue_number"], issues)
     query = embedding_text(row["reply_text"] or row["subject"])
     # only issues close to the best match: a weak one would ride along in every draft
-    evidence = list(
-        index.search(query, k=config.draft.max_issues, answered=answered, relevant_only=True)
-    )
+    found = index.search(query, k=config.draft.max_issues, answered=answered, relevant_only=True)
+    # an issue's link reaches a draft only as http(s): never javascript:, data: or ftp:
+    evidence = [e if guardrails.web_links([e.url]) else replace(e, url="") for e in found]
     language = language_of(config, row)
     register = detect_register(row["reply_text"], config.author.register)
     request = DraftRequest(

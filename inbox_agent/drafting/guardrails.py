@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import replace
 
+from inbox_agent.drafting.links import Link, address_of, comparable, find_links
 from inbox_agent.models import Draft
 from inbox_agent.text.language import LANGUAGE_NAMES
 
@@ -70,41 +71,52 @@ def injection_flags(reader_text: str) -> list[str]:
     return flags
 
 
-def _normal_url(url: str) -> str:
-    return url.rstrip(".,;:!?…").rstrip("/").lower()
+def web_links(urls: Iterable[str]) -> list[str]:
+    """The http(s) ones: an issue's `javascript:` or `data:` URL never reaches a draft."""
+    return [u for u in urls if u and u.strip().lower().startswith(("https://", "http://"))]
+
+
+def foreign_links(text: str, allowed_urls: Iterable[str]) -> list[Link]:
+    """Links of `text` (in any spelling) other than the cited issues' http(s) URLs."""
+    known = {comparable(u) for u in web_links(allowed_urls)}
+    return [
+        link
+        for link in find_links(text)
+        if not link.is_address
+        and (_scheme(link.target) not in WEB_SCHEMES or comparable(link.target) not in known)
+    ]
+
+
+WEB_SCHEMES = {"", "http", "https"}
+
+
+def _scheme(target: str) -> str:
+    found = re.match(r"([a-z][a-z0-9+.-]*):", target.lower())
+    return found.group(1) if found else ""
+
+
+def _remove(text: str, links: list[Link]) -> str:
+    for link in sorted(links, key=lambda link: link.start, reverse=True):
+        text = text[: link.start] + text[link.end :]
+    return _tidy_spaces(text)
 
 
 def strip_foreign_urls(text: str, allowed: Iterable[str]) -> tuple[str, list[str]]:
     """Remove links that are not among the retrieved issues' URLs; flag each one."""
-    known = {_normal_url(u) for u in allowed if u}
-    flags: list[str] = []
-
-    def keep_or_drop(match: re.Match) -> str:
-        url = match.group(0)
-        core = url.rstrip(".,;:!?…")
-        if _normal_url(core) in known:
-            return url
-        flags.append(f"removed a link that is not one of the cited issues: {core}")
-        return url[len(core):]
-
-    cleaned = URL.sub(keep_or_drop, text)
-    return (_tidy_spaces(cleaned) if flags else text), flags
+    drop = foreign_links(text, allowed)
+    flags = [f"removed a link that is not one of the cited issues: {link.target}" for link in drop]
+    return (_remove(text, drop) if drop else text), flags
 
 
 def strip_foreign_emails(text: str, allowed: Iterable[str]) -> tuple[str, list[str]]:
-    """Remove e-mail addresses other than the author's and the reader's; flag each one."""
-    known = {a.lower() for a in allowed if a}
-    flags: list[str] = []
-
-    def keep_or_drop(match: re.Match) -> str:
-        address = match.group(0).rstrip(".")
-        if address.lower() in known:
-            return match.group(0)
-        flags.append(f"removed an e-mail address the reply should not mention: {address}")
-        return ""
-
-    cleaned = EMAIL.sub(keep_or_drop, text)
-    return (_tidy_spaces(cleaned) if flags else text), flags
+    """Remove e-mail addresses (however written) other than the author's and the reader's."""
+    known = {a.strip().lower() for a in allowed if a}
+    drop = [link for link in find_links(text) if link.is_address and address_of(link) not in known]
+    flags = [
+        f"removed an e-mail address the reply should not mention: {address_of(link)}"
+        for link in drop
+    ]
+    return (_remove(text, drop) if drop else text), flags
 
 
 def language_flags(text: str, expected: str, detect) -> list[str]:

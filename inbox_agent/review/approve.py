@@ -23,10 +23,11 @@ from inbox_agent.mail.source import MailSource
 from inbox_agent.models import DraftStatus
 from inbox_agent.store import db as store
 from inbox_agent.store import review as store_review
-from inbox_agent.store.lock import instance_lock
+from inbox_agent.store.lock import mailbox_lock
 from inbox_agent.wiring import make_index, make_source, state
 
 log = logging.getLogger(__name__)
+APPROVAL_WAIT_SECONDS = 30  # for a pull or another approval writing to the mailbox
 QUICK_THANKS_MAX_WORDS = 40
 
 
@@ -52,7 +53,7 @@ def _row(conn: sqlite3.Connection, draft_id: int) -> sqlite3.Row:
 
 
 def _lock(config: Config):
-    return instance_lock(config, wait=30, command="approve")
+    return mailbox_lock(config, wait=APPROVAL_WAIT_SECONDS, command="approve")
 
 
 # --- edits, skip, ideas -------------------------------------------------------------------
@@ -183,6 +184,12 @@ def _deliver_all(config: Config, conn, ready: list[_Ready], report: BatchReport,
         with _lock(config), source:
             for item in ready:
                 draft_id = item.row["id"]
+                sent_at = store.get_draft(conn, draft_id)["sent_at"]
+                if sent_at:  # sent by an approval that held the lock just before this one
+                    report.errors[draft_id] = InboxAgentError(
+                        f"draft {draft_id} was already sent on {sent_at}"
+                    )
+                    continue
                 try:
                     if smtp:
                         destination = send_smtp(config, item.raw, source)

@@ -1,9 +1,14 @@
-"""The single-instance lock: one inbox-agent at a time writes the state DB and the mailbox.
+"""Two locks: one pass at a time, and one writer of the mailbox at a time.
 
-The worker's passes, `inbox-agent run` and the approval that writes drafts to IMAP all take
-`instance_lock(config)`. It is an `fcntl.flock` on a file next to the state database, so
-the kernel releases it when its holder dies, even by SIGKILL: a stale lock never blocks.
-The file records the holder's pid and command for the message shown to whoever waits.
+`instance_lock(config)` is held by the worker's passes and `inbox-agent run` for a whole
+pass. `mailbox_lock(config)` is held only around what touches the mailbox: the pull inside
+a pass, and each approval or skip that saves, sends or removes a draft. So approving works
+while a pass is drafting (which never touches the mailbox), and a draft is sent at most once
+however many approvals of it run at the same time.
+
+Each lock is an `fcntl.flock` on a file next to the state database, so the kernel releases
+it when its holder dies, even by SIGKILL: a stale lock never blocks. The file records the
+holder's pid and command for the message shown to whoever waits.
 
 The lock is re-entrant within one thread (a pass that calls another locked use case does
 not deadlock); other threads and other processes wait or get `LockBusy`.
@@ -31,9 +36,15 @@ _held = threading.local()  # lock path -> [fd, depth] for the current thread
 
 
 def lock_path(config: Config) -> Path:
-    """The lock file: next to the state database."""
+    """The pass lock file: next to the state database."""
     db = config.state.db
     return db.with_name(db.name + ".lock")
+
+
+def mailbox_lock_path(config: Config) -> Path:
+    """The mailbox lock file: next to the state database."""
+    db = config.state.db
+    return db.with_name(db.name + ".mailbox.lock")
 
 
 def current_command() -> str:
@@ -84,7 +95,7 @@ def _read_holder(path: Path) -> dict:
     return record if isinstance(record, dict) else {}
 
 
-def busy_message(path: Path) -> str:
+def busy_message(path: Path, advice: str = "wait for it or pass --wait SECONDS") -> str:
     """What to tell a user who finds the lock taken."""
     record = _read_holder(path)
     for _ in range(5):  # the holder writes its record just after taking the lock
@@ -93,19 +104,34 @@ def busy_message(path: Path) -> str:
         time.sleep(0.02)
         record = _read_holder(path)
     who = f"pid {record.get('pid', '?')}, `{record.get('command', 'inbox-agent')}`"
-    return f"another inbox-agent ({who}) is running; wait for it or pass --wait SECONDS"
+    return f"another inbox-agent ({who}) is running; {advice}"
 
 
-@contextlib.contextmanager
 def instance_lock(
     config: Config, *, wait: float | None = 0, command: str | None = None
-) -> Iterator[Path]:
-    """Hold the single-instance lock for the duration of the block.
+) -> contextlib.AbstractContextManager[Path]:
+    """Hold the pass lock for the duration of the block.
 
     `wait` is how many seconds to wait for another holder (0: fail at once; None: forever);
     when it runs out, `LockBusy` says which process holds the lock.
     """
-    path = lock_path(config)
+    return _flock(lock_path(config), wait, command)
+
+
+MAILBOX_BUSY = "it is writing to the mailbox: try again in a moment"
+
+
+def mailbox_lock(
+    config: Config, *, wait: float | None = 30, command: str | None = None
+) -> contextlib.AbstractContextManager[Path]:
+    """Hold the mailbox lock (pull, approval, skip) for the duration of the block."""
+    return _flock(mailbox_lock_path(config), wait, command, advice=MAILBOX_BUSY)
+
+
+@contextlib.contextmanager
+def _flock(
+    path: Path, wait: float | None, command: str | None, advice: str | None = None
+) -> Iterator[Path]:
     key = str(path)
     table = _table()
     if key in table:  # re-entered by the thread that holds it
@@ -117,7 +143,7 @@ def instance_lock(
         return
     fd = _open(path)
     try:
-        _acquire(fd, path, wait)
+        _acquire(fd, path, wait, advice)
         _write_holder(fd, command or current_command())
         table[key] = [fd, 1]
         try:
@@ -130,11 +156,11 @@ def instance_lock(
         os.close(fd)
 
 
-def _acquire(fd: int, path: Path, wait: float | None) -> None:
+def _acquire(fd: int, path: Path, wait: float | None, advice: str | None = None) -> None:
     deadline = None if wait is None else time.monotonic() + max(0.0, wait)
     while not _try_flock(fd):
         if deadline is not None and time.monotonic() >= deadline:
-            raise LockBusy(busy_message(path))
+            raise LockBusy(busy_message(path, advice) if advice else busy_message(path))
         remaining = POLL_SECONDS if deadline is None else deadline - time.monotonic()
         time.sleep(max(0.0, min(POLL_SECONDS, remaining)))
 

@@ -6,7 +6,9 @@ trusted through send.smtp_ca_file) and a login check.
 
 from __future__ import annotations
 
+import re
 import ssl
+import threading
 from email import message_from_bytes, policy
 
 import pytest
@@ -96,3 +98,36 @@ def test_refused_login_is_a_clear_error_and_nothing_is_sent(tmp_path, smtp_serve
     assert "wrong" not in str(err.value)
     assert recorder.messages == []
     assert env.row(draft_id)["status"] == "pending"
+
+
+def test_parallel_approvals_of_the_same_drafts_send_each_draft_once(
+    tmp_path, smtp_server, monkeypatch
+):
+    """A double click, two tabs, two CLI calls: N approvals of each of M drafts at once."""
+    env, recorder = smtp_env(tmp_path, smtp_server, monkeypatch)
+    drafts = [env.draft_id("<m1@reader.example>"), env.draft_id("<m2@reader.example>")]
+    outcomes: list[str] = []
+    start = threading.Barrier(4 * len(drafts))
+
+    def approve(draft_id: int) -> None:
+        start.wait()
+        try:
+            review.approve(env.config, draft_id, "Merci !\n\nCamille",
+                           source=env.source_factory(), index=env.index)
+            outcomes.append("sent")
+        except InboxAgentError as err:
+            outcomes.append(str(err))
+
+    threads = [threading.Thread(target=approve, args=(d,)) for d in drafts for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert len(recorder.messages) == len(drafts)  # one message per draft, never two
+    assert sorted(message_from_bytes(c)["In-Reply-To"] for _, _, c in recorder.messages) == [
+        "<m1@reader.example>", "<m2@reader.example>",
+    ]
+    assert outcomes.count("sent") == len(drafts)
+    refused = [o for o in outcomes if o != "sent"]
+    assert len(refused) == 3 * len(drafts)
+    assert all(re.fullmatch(r"draft \d+ was already sent on \S+", o) for o in refused), refused

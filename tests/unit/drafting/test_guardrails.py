@@ -129,3 +129,74 @@ def test_check_draft_combines_every_check_and_keeps_earlier_flags():
     assert any("short" in f for f in checked.flags)
     assert any("prompt injection" in f for f in checked.flags)
     assert draft.text != checked.text  # the input draft is left as it was
+
+
+CITED = "https://atelier-du-futur.example/p/semaine-de-quatre-jours"
+SMUGGLED = [
+    "https://evil.example/a",
+    "http://evil.example",
+    "HTTPS://EVIL.EXAMPLE/x",
+    "www.evil.example/b",
+    "evil.example/c",
+    "//evil.example/k",
+    "ftp://evil.example/f",
+    "ｈｔｔｐｓ://evil.example/w",  # full-width letters
+    "hxxps://evil.example/h",
+    "javascript:alert(document.cookie)",
+    "data:text/html;base64,PHNjcmlwdD4=",
+    "evil.com/promo",
+    "ftp://atelier-du-futur.example/p/semaine-de-quatre-jours",  # the cited path, not the web
+    "https://atelier-du-futur.example.evil.example/p/x",  # a look-alike host
+]
+ADDRESSES = [
+    "boss@evil.example",
+    "mailto:boss@evil.example",
+    "pirate (at) evil (dot) example",
+    "pirate [at] evil [dot] example",
+    "pirate arobase evil point example",
+]
+
+
+@pytest.mark.parametrize("link", SMUGGLED)
+def test_a_link_in_any_spelling_is_removed_and_flagged(link):
+    text = f"Merci Marie ! Tout est là : {CITED}. Et aussi {link} pour la suite.\n"
+    cleaned, flags = guardrails.strip_foreign_urls(text, [CITED])
+    assert "evil" not in cleaned.lower() and "javascript" not in cleaned
+    assert "base64" not in cleaned and "ftp:" not in cleaned
+    assert CITED in cleaned and "pour la suite." in cleaned
+    assert len(flags) == 1 and flags[0].startswith("removed a link")
+
+
+@pytest.mark.parametrize("address", ADDRESSES)
+def test_an_address_in_any_spelling_is_removed_and_flagged(address):
+    text = f"Écrivez-moi à camille@atelier.example ou à {address}, je réponds vite.\n"
+    cleaned, flags = guardrails.strip_foreign_emails(text, ["camille@atelier.example"])
+    assert "evil" not in cleaned and "camille@atelier.example" in cleaned
+    assert flags == ["removed an e-mail address the reply should not mention: pirate@evil.example"
+                     if "pirate" in address else
+                     "removed an e-mail address the reply should not mention: boss@evil.example"]
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [CITED, CITED + "/", CITED.replace("https://", "http://"),
+     CITED.replace("https://", "https://www."), CITED.replace("https://", "")],
+)
+def test_the_cited_issue_stays_in_every_spelling(spelling):
+    text = f"Voici le billet : {spelling}. Bonne lecture !"
+    assert guardrails.strip_foreign_urls(text, [CITED]) == (text, [])
+
+
+def test_plain_prose_holds_no_link():
+    text = "Rendez-vous lundi à 14:30, question : oui. P.S. : e.g. le 5.3 % du budget."
+    assert guardrails.strip_foreign_urls(text, [CITED]) == (text, [])
+    assert guardrails.strip_foreign_emails(text, []) == (text, [])
+
+
+def test_an_archive_link_that_is_not_http_is_never_allowed():
+    assert guardrails.web_links(["javascript:alert(1)", "data:x", "ftp://a.example/x", CITED]) == [
+        CITED
+    ]
+    text = "Le billet : javascript:alert(1)"
+    cleaned, flags = guardrails.strip_foreign_urls(text, ["javascript:alert(1)"])
+    assert "javascript" not in cleaned and flags

@@ -3,7 +3,9 @@ style memory and edit statistics. `make_env` is shared with the web and browser 
 
 from __future__ import annotations
 
+import contextlib
 import mailbox
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email import message_from_bytes, policy
@@ -14,11 +16,13 @@ from langchain_core.embeddings import DeterministicFakeEmbedding
 
 from inbox_agent import pipeline, wiring
 from inbox_agent.config import Config, parse_config
-from inbox_agent.errors import InboxAgentError
+from inbox_agent.errors import InboxAgentError, LockBusy
+from inbox_agent.intake.pull import pull
 from inbox_agent.mail import compose
 from inbox_agent.review import approve as review
 from inbox_agent.search.index import ArchiveIndex
 from inbox_agent.store import db as store
+from inbox_agent.store.lock import instance_lock, mailbox_lock
 from tests.support import ROOT
 
 AUTHOR = "camille@atelier-du-futur.example"
@@ -268,3 +272,78 @@ def test_cli_edit_approve_and_skip(env, monkeypatch):
     assert skipped.exit_code == 0 and env.row(second)["status"] == "skipped"
     missing = runner.invoke(main, ["--config", config, "drafts", "approve", "999"])
     assert missing.exit_code == 1 and "drafts list" in missing.output
+
+
+@contextlib.contextmanager
+def held_elsewhere(lock):
+    """Hold `lock` in another thread (as a pass or another approval would) for the block."""
+    taken, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with lock:
+            taken.set()
+            release.wait(30)
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    assert taken.wait(10)
+    try:
+        yield
+    finally:
+        release.set()
+        thread.join(10)
+
+
+def test_approval_goes_through_while_a_pass_is_drafting(env):
+    draft_id = env.draft_id("<m1@reader.example>")
+    with held_elsewhere(instance_lock(env.config, command="inbox-agent worker")):
+        approval = review.approve(env.config, draft_id, "Merci Marie !",
+                                  source=env.source_factory(), index=env.index)
+    assert approval.destination and env.row(draft_id)["status"] == "approved"
+
+
+def test_a_busy_mailbox_says_to_try_again_never_a_command_line_flag(env, monkeypatch):
+    monkeypatch.setattr(review, "APPROVAL_WAIT_SECONDS", 0.2)
+    draft_id = env.draft_id("<m1@reader.example>")
+    with held_elsewhere(mailbox_lock(env.config, command="inbox-agent run")), pytest.raises(
+        LockBusy, match="writing to the mailbox: try again in a moment"
+    ) as caught:
+        review.approve(env.config, draft_id, "Merci Marie !", source=env.source_factory())
+    assert "--wait" not in str(caught.value) and env.row(draft_id)["status"] == "pending"
+
+
+def test_a_pass_holds_the_mailbox_only_while_it_pulls(env, monkeypatch):
+    """Drafting runs without the mailbox lock: an approval could take it meanwhile."""
+    seen = []
+    draft_for = pipeline.draft_for
+
+    def free_elsewhere() -> bool:
+        got = []
+        thread = threading.Thread(target=lambda: got.append(_try(env.config)))
+        thread.start()
+        thread.join(10)
+        return got == [True]
+
+    def pulling(*args, **kwargs):
+        seen.append(("pull holds it", not free_elsewhere()))
+        return pull(*args, **kwargs)
+
+    def drafting(*args, **kwargs):
+        seen.append(free_elsewhere())
+        return draft_for(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "pull", pulling)
+    monkeypatch.setattr(pipeline, "draft_for", drafting)
+    new = mail(7, "Léa <lea@r.example>", "Re: #38", "Une question : comment faire ?")
+    mailbox.Maildir(env.config.source.path, create=False).add(new)
+    pipeline.run_once(env.config, source=env.source_factory(), index=env.index)
+    assert seen[0] == ("pull holds it", True)
+    assert seen[1:] == [True]  # one new reply drafted, with the mailbox free
+
+
+def _try(config) -> bool:
+    try:
+        with mailbox_lock(config, wait=0):
+            return True
+    except LockBusy:
+        return False
