@@ -9,6 +9,7 @@ inbox-agent saved before (found by its marker header), never one the author wrot
 from __future__ import annotations
 
 import difflib
+import json
 import logging
 import sqlite3
 from collections import defaultdict
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from inbox_agent.config import Config
-from inbox_agent.drafting.guardrails import has_placeholders
+from inbox_agent.drafting.guardrails import foreign_links, has_placeholders, strip_foreign_emails
 from inbox_agent.errors import InboxAgentError
 from inbox_agent.mail import compose, smtp
 from inbox_agent.mail.source import MailSource
@@ -254,15 +255,30 @@ def quick_thanks(config: Config, max_words: int = QUICK_THANKS_MAX_WORDS) -> lis
     """Pending drafts answering a short thank-you, complete (no placeholders)."""
     with state(config) as conn:
         rows = store.list_drafts(conn, DraftStatus.PENDING.value)
-    return [r for r in rows if is_quick_thanks(r, max_words)]
+    return [r for r in rows if is_quick_thanks(r, max_words, author_email=config.author.email)]
 
 
-def is_quick_thanks(row, max_words: int = QUICK_THANKS_MAX_WORDS) -> bool:
+def is_quick_thanks(
+    row, max_words: int = QUICK_THANKS_MAX_WORDS, *, author_email: str = ""
+) -> bool:
+    """A short thank-you with a complete grounded draft that raised nothing to look at.
+
+    A draft with a flag, a link other than its cited issues', an address other than the
+    author's or the reader's, or written by a model never enters the lane: it is read on
+    its own page.
+    """
+    text = row["final_text"]
+    cited = [c.get("url", "") for c in json.loads(row["cited"] or "[]")]
+    addresses = [author_email, row["reader_email"], row["reply_to"]]
     return (
         row["intent"] == "thanks"
         and len(row["reply_text"].split()) <= max_words
-        and bool(row["final_text"].strip())
-        and not has_placeholders(row["final_text"])
+        and bool(text.strip())
+        and not has_placeholders(text)
+        and row["drafter"] == "grounded"
+        and not json.loads(row["flags"] or "[]")
+        and not foreign_links(text, cited)
+        and not strip_foreign_emails(text, [a for a in addresses if a])[1]
     )
 
 

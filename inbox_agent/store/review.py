@@ -62,7 +62,7 @@ def pending_cards(conn: sqlite3.Connection, excerpt_chars: int = 600) -> list[sq
     """What the review queue shows of each pending draft (reply text cut to an excerpt)."""
     return list(
         conn.execute(
-            """SELECT d.id, d.final_text, d.flags, d.marked_idea, d.language,
+            """SELECT d.id, d.final_text, d.flags, d.cited, d.drafter, d.marked_idea, d.language,
                    r.from_email AS reader_email, r.from_name AS reader_name, r.reply_to,
                    r.subject, substr(r.reply_text, 1, ?) AS reply_text, r.intent,
                    r.issue_number, r.date AS reply_date

@@ -90,6 +90,7 @@ def _card(row: sqlite3.Row) -> dict:
         "idea": bool(row["marked_idea"]), "flags": json.loads(row["flags"]),
         "placeholders": review.has_placeholders(row["final_text"]),
         "date": (row["reply_date"] or "")[:10],
+        "text": row["final_text"],
     }
 
 
@@ -104,7 +105,7 @@ def queue(config: Config, filters: QueueFilters) -> Queue:
         titles = issue_titles(conn)
         counts = dict(conn.execute("SELECT status, count(*) FROM drafts GROUP BY status"))
     result = Queue(total_pending=len(rows), status_counts=counts)
-    lane = [r for r in rows if review.is_quick_thanks(r)]
+    lane = [r for r in rows if review.is_quick_thanks(r, author_email=config.author.email)]
     result.quick_thanks = [_card(r) for r in lane[:QUICK_THANKS_SHOWN]]
     result.quick_thanks_total = len(lane)
     result.ideas = sum(bool(r["marked_idea"]) for r in rows)

@@ -121,6 +121,11 @@ def test_approve_in_the_browser_saves_a_threaded_draft_in_imap(page, imap_env, i
 def test_quick_thanks_are_batch_approved_from_the_queue(page, imap_env, imap_user):
     with review_site(imap_env) as url:
         page.goto(url)
+        boxes = page.locator(".quick input[type=checkbox]")
+        assert boxes.count() == 2 and not any(b.is_checked() for b in boxes.all())
+        for n, box in enumerate(boxes.all()):  # each reply is on screen in full, then ticked
+            assert page.locator(".quick .qt-text").nth(n).is_visible()
+            box.check()
         page.click("text=Approve the ticked quick thanks")
         page.wait_for_selector(".flash.ok")
         assert page.locator(".quick").count() == 0

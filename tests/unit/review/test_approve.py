@@ -184,6 +184,35 @@ def test_quick_thanks_lane_holds_only_short_complete_thanks(env):
     assert lane == {"<m1@reader.example>", "<m3@reader.example>"}
 
 
+def _set(env: Env, draft_id: int, **columns) -> None:
+    conn = store.connect(env.config.state.db)
+    try:
+        with store.transaction(conn):
+            for column, value in columns.items():
+                conn.execute(f"UPDATE drafts SET {column}=? WHERE id=?", (value, draft_id))
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"flags": '["the reader\'s message tries to instruct the assistant: check it"]'},
+        {"drafter": "openai:gpt-4o-mini"},
+        {"final_text": "Merci Marie !\n\nTout est sur www.evil.example/b\n\nCamille"},
+        {"final_text": "Merci Marie ! Écris à pirate (at) evil (dot) example.\n\nCamille"},
+    ],
+    ids=["flagged", "model", "foreign-link", "spelled-link"],
+)
+def test_a_draft_to_check_never_enters_the_quick_thanks_lane(env, change):
+    draft_id = env.draft_id("<m1@reader.example>")
+    _set(env, draft_id, **change)
+    lane = {row["id"] for row in review.quick_thanks(env.config)}
+    assert draft_id not in lane and env.draft_id("<m3@reader.example>") in lane
+    report = review.approve_quick_thanks(env.config, [draft_id], source=env.source_factory())
+    assert report.approved == [] and env.row(draft_id)["status"] == "pending"
+
+
 def test_batch_approval_of_quick_thanks_writes_one_draft_each(env):
     report = review.approve_quick_thanks(env.config, source=env.source_factory(),
                                          index=env.index)

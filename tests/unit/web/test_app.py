@@ -6,6 +6,7 @@ import csv
 import io
 import re
 
+import markupsafe
 import pytest
 from fastapi.testclient import TestClient
 
@@ -184,3 +185,18 @@ def test_approve_through_the_page_redirects_to_the_next_draft(tmp_path):
     assert "Approve again" in page and "Maildir drafts" in page
     stats = client.get("/status").text
     assert 'id="edit-stats"' in stats and "100%" in stats
+
+
+def test_the_quick_thanks_lane_shows_each_draft_in_full_and_ticks_nothing(client, web_env):
+    page = client.get("/").text
+    lane = page[page.index('<section class="panel quick"'):]
+    lane = lane[: lane.index("</section>")]
+    assert lane.count('type="checkbox"') == 2 and "checked" not in lane
+    conn = store.connect(web_env.config.state.db)
+    try:
+        texts = [r["final_text"] for r in store.list_drafts(conn, "pending")
+                 if r["message_id"] in ("<m1@reader.example>", "<m3@reader.example>")]
+    finally:
+        conn.close()
+    for text in texts:
+        assert str(markupsafe.escape(text)) in lane
