@@ -213,7 +213,7 @@ def draft_for(
 
 def grounded_for(config: Config, context: ReplyContext, **changes: Any) -> Draft:
     """The deterministic draft, with the guardrails that apply to it."""
-    if guardrails.injection_flags(context.request.reply_text):
+    if guardrails.injection_flags(context.request.reply_text, context.request.subject):
         changes.setdefault("quote_reader", False)  # never echo an injection attempt
     request = replace(context.request, **changes) if changes else context.request
     draft = grounded_draft(
@@ -226,6 +226,7 @@ def grounded_for(config: Config, context: ReplyContext, **changes: Any) -> Draft
     return guardrails.check_draft(
         draft,
         reader_text=request.reply_text,
+        subject=request.subject,
         allowed_urls=[e.url for e in request.evidence],
         allowed_emails=context.allowed_emails,
     )
@@ -265,6 +266,7 @@ def model_draft(
     return guardrails.check_draft(
         draft,
         reader_text=context.request.reply_text,
+        subject=context.request.subject,
         allowed_urls=context.allowed_urls,
         allowed_emails=context.allowed_emails,
         min_words=config.draft.min_words,

@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import replace
 
+from inbox_agent.drafting.injection import injection_flags
 from inbox_agent.drafting.links import Link, address_of, comparable, find_links
 from inbox_agent.models import Draft
 from inbox_agent.text.language import LANGUAGE_NAMES
@@ -21,25 +22,6 @@ PLACEHOLDER_START = r"\[(?:À COMPLÉTER|A COMPLETER|TO FILL)\s*:"
 PLACEHOLDER = re.compile(PLACEHOLDER_START + r"[^\]]*\]", re.IGNORECASE)
 PLACEHOLDER_OPEN = {"fr": "[À COMPLÉTER : ", "en": "[TO FILL: "}
 _ANY_PLACEHOLDER = re.compile(PLACEHOLDER_START, re.IGNORECASE)
-
-# Phrases a reader's message uses when it tries to steer the assistant instead of the author.
-INJECTION_PATTERNS = tuple(
-    re.compile(p, re.IGNORECASE)
-    for p in (
-        r"\b(ignore|disregard|forget|oublie[zr]?|ignore[zr]?)\s+(all\s+|any\s+|the\s+|toutes\s+)?"
-        r"(your|my|previous|prior|above|earlier|preceding|tes|vos|mes|les|ces)\s+(\w+\s+)?"
-        r"(instructions?|consignes?|r[eè]gles?|rules|prompt)\b",
-        r"\bsystem\s*prompt\b|\bprompt\s+syst[eè]me\b",
-        r"\b(reveal|révèle[zr]?|revele[zr]?|affiche[zr]?|print|show)\b.{0,30}\b(prompt|instructions?|"
-        r"consignes?|secret|api key|clé)\b",
-        r"\b(send|forward|envoie[zr]?|transf[eè]re[zr]?)\b.{0,60}\bto\b\s+\S+@|"
-        r"\b(envoie[zr]?|transf[eè]re[zr]?)\b.{0,60}\b(à|a)\s+\S+@",
-        r"\byou are now\b|\btu es maintenant\b|\bvous êtes maintenant\b|\bact as\b",
-        r"\b(as an ai|en tant qu'ia|language model|assistant)\b.{0,40}\b(must|dois|devez)\b",
-        r"\bnew instructions?\b|\bnouvelles? (consignes?|instructions?)\b",
-    )
-)
-
 
 def placeholder(language: str, what: str) -> str:
     """An explicit gap for the author to fill, in the reader's language."""
@@ -54,21 +36,6 @@ def placeholders(text: str) -> list[str]:
 def has_placeholders(text: str) -> bool:
     """True while a placeholder is left in the text, closed or not (approval refuses it)."""
     return bool(_ANY_PLACEHOLDER.search(text))
-
-
-def injection_flags(reader_text: str) -> list[str]:
-    """A flag for each passage of the reader's message that tries to instruct the assistant."""
-    flags = []
-    for pattern in INJECTION_PATTERNS:
-        match = pattern.search(reader_text)
-        if match:
-            start, end = max(match.start() - 20, 0), min(match.end() + 20, len(reader_text))
-            excerpt = " ".join(reader_text[start:end].split())
-            flags.append(
-                f"possible prompt injection in the reader's message: “{excerpt}” — "
-                "check the draft does not follow it"
-            )
-    return flags
 
 
 def web_links(urls: Iterable[str]) -> list[str]:
@@ -149,6 +116,7 @@ def check_draft(
     draft: Draft,
     *,
     reader_text: str,
+    subject: str = "",
     allowed_urls: Iterable[str],
     allowed_emails: Iterable[str] = (),
     min_words: int = 0,
@@ -162,7 +130,7 @@ def check_draft(
     if detect is not None:
         flags += language_flags(text, draft.language, detect)
     flags += length_flags(text, min_words, max_words)
-    flags += injection_flags(reader_text)
+    flags += injection_flags(reader_text, subject)
     merged = list(dict.fromkeys([*draft.flags, *flags]))
     return replace(draft, text=text, flags=merged)
 
