@@ -1,12 +1,21 @@
-"""Security of the review page: Host check, session token, CSRF, response headers."""
+"""Security of the review page: Host check, session token, CSRF, response headers.
+
+A form is accepted only from the page itself: its token must be one this server issued
+(signed with a secret of the process, so a cookie planted by another page on 127.0.0.1,
+whatever its port, is worthless) and match the cookie, and the browser must not say the
+request came from another site (`Sec-Fetch-Site`, `Origin`). Uploaded files are refused.
+"""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import secrets
 from urllib.parse import urlencode
 
 from fastapi import HTTPException, Request
-from starlette.datastructures import FormData, MutableHeaders
+from starlette.datastructures import FormData, MutableHeaders, UploadFile
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -48,6 +57,23 @@ class SecurityMiddleware:
         self.app = app
         self.session_token = session_token
         self.allowed_hosts = allowed_hosts
+        self._secret = secrets.token_bytes(32)
+
+    def _signature(self, nonce: str) -> str:
+        digest = hmac.new(self._secret, nonce.encode("ascii"), hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(digest[:24]).decode("ascii")
+
+    def issue(self) -> str:
+        """A new CSRF token: a random nonce and its signature."""
+        nonce = secrets.token_urlsafe(24)
+        return f"{nonce}.{self._signature(nonce)}"
+
+    def issued(self, token: str) -> bool:
+        """True for a token this server signed (anything else, non-ASCII included: False)."""
+        nonce, _, signature = token.partition(".")
+        if not (nonce and signature and token.isascii()):
+            return False
+        return hmac.compare_digest(signature.encode("ascii"), self._signature(nonce).encode())
 
     def _host_ok(self, request: Request) -> bool:
         host = host_of(request.headers.get("host", ""))
@@ -72,8 +98,8 @@ class SecurityMiddleware:
             await _secure(early)(scope, receive, send)
             return
         token = request.cookies.get(CSRF_COOKIE) or ""
-        fresh = len(token) < 32
-        csrf = secrets.token_urlsafe(32) if fresh else token
+        fresh = not self.issued(token)
+        csrf = self.issue() if fresh else token
         scope.setdefault("state", {})["csrf"] = csrf
         static = scope["path"].startswith("/static/")
 
@@ -94,20 +120,26 @@ class SecurityMiddleware:
     def _session(self, request: Request) -> Response | None:
         assert self.session_token is not None
         given = request.query_params.get("token")
-        if given is not None and secrets.compare_digest(given, self.session_token):
+        if given is not None and _same(given, self.session_token):
             rest = {k: v for k, v in request.query_params.items() if k != "token"}
-            target = request.url.path + (f"?{urlencode(rest)}" if rest else "")
+            path = "/" + request.url.path.lstrip("/")  # a local path: never //other.host/
+            target = path + (f"?{urlencode(rest)}" if rest else "")
             response = RedirectResponse(target, status_code=303)
             response.headers.append("set-cookie", _cookie(SESSION_COOKIE, self.session_token))
             return response
         cookie = request.cookies.get(SESSION_COOKIE, "")
-        if cookie and secrets.compare_digest(cookie, self.session_token):
+        if cookie and _same(cookie, self.session_token):
             return None
         return PlainTextResponse(
             "Session token missing: open the address with ?token=… that `inbox-agent serve` "
             "printed when it started.",
             status_code=401,
         )
+
+
+def _same(given: str, expected: str) -> bool:
+    """A constant-time comparison that any text can be given (non-ASCII is simply wrong)."""
+    return hmac.compare_digest(given.encode("utf-8", "replace"), expected.encode("utf-8"))
 
 
 def _cookie(name: str, value: str) -> str:
@@ -120,15 +152,37 @@ def _secure(response: Response) -> Response:
     return response
 
 
+FOREIGN_FORM = (
+    "This form has expired or did not come from the review page: reload the page and try again."
+)
+
+
+def _from_elsewhere(request: Request) -> bool:
+    """True when the browser says the request comes from another site or origin."""
+    site = request.headers.get("sec-fetch-site")
+    if site is not None and site not in ("same-origin", "none"):
+        return True
+    origin = request.headers.get("origin")
+    if origin is None:
+        return False
+    own = f"{request.url.scheme}://{request.headers.get('host', '')}"
+    return origin.rstrip("/").lower() != own.lower()
+
+
 async def checked_form(request: Request) -> FormData:
-    """The POSTed form, after checking its CSRF token against the cookie (403 otherwise)."""
+    """The POSTed form, after checking where it comes from and its CSRF token (403 otherwise).
+
+    The token must be the one this server issued for this browser (the cookie, validated by
+    the middleware); a file upload is refused (400).
+    """
+    if _from_elsewhere(request):
+        raise HTTPException(status_code=403, detail=FOREIGN_FORM)
     form = await request.form()
+    if any(isinstance(value, UploadFile) for _, value in form.multi_items()):
+        raise HTTPException(status_code=400, detail="The review page takes no file uploads.")
     sent = str(form.get(CSRF_FIELD) or request.headers.get(CSRF_HEADER) or "")
+    expected = getattr(request.state, "csrf", "")
     cookie = request.cookies.get(CSRF_COOKIE, "")
-    if not cookie or not sent or not secrets.compare_digest(sent, cookie):
-        raise HTTPException(
-            status_code=403,
-            detail="This form has expired or did not come from the review page: reload the "
-            "page and try again.",
-        )
+    if not sent or not expected or not (_same(sent, expected) and _same(cookie, expected)):
+        raise HTTPException(status_code=403, detail=FOREIGN_FORM)
     return form

@@ -200,3 +200,78 @@ def test_the_quick_thanks_lane_shows_each_draft_in_full_and_ticks_nothing(client
         conn.close()
     for text in texts:
         assert str(markupsafe.escape(text)) in lane
+
+
+def _save(client: TestClient, draft_id: int, token: str, **kw):
+    return client.post(f"/drafts/{draft_id}/save", data={"text": "Planted.", "csrf_token": token},
+                       **kw)
+
+
+def test_a_token_the_server_never_issued_is_refused_even_with_a_matching_cookie(web_env):
+    """Another page on 127.0.0.1 (any port) can plant the cookie: its pair is worthless."""
+    client = client_for(web_env)
+    draft_id = web_env.draft_id("<m2@reader.example>")
+    before = web_env.row(draft_id)["final_text"]
+    planted = "x" * 43
+    client.cookies.set(CSRF_COOKIE, planted)
+    assert _save(client, draft_id, planted).status_code == 403
+    forged = csrf_of(client).split(".")[0] + ".AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+    client.cookies.set(CSRF_COOKIE, forged)
+    assert _save(client, draft_id, forged).status_code == 403
+    assert web_env.row(draft_id)["final_text"] == before
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{"origin": "http://127.0.0.1:9999"}, {"origin": "null"}, {"sec-fetch-site": "same-site"},
+     {"sec-fetch-site": "cross-site"}],
+)
+def test_a_form_posted_from_another_origin_is_refused(web_env, headers):
+    client = client_for(web_env)
+    draft_id = web_env.draft_id("<m2@reader.example>")
+    before = web_env.row(draft_id)["final_text"]
+    token = csrf_of(client, f"/drafts/{draft_id}")
+    assert _save(client, draft_id, token, headers=headers).status_code == 403
+    assert web_env.row(draft_id)["final_text"] == before
+
+
+def test_a_form_from_the_page_itself_is_accepted_with_the_browser_headers(web_env):
+    client = client_for(web_env)
+    draft_id = web_env.draft_id("<m2@reader.example>")
+    token = csrf_of(client, f"/drafts/{draft_id}")
+    own = {"origin": BASE.rstrip("/"), "sec-fetch-site": "same-origin"}
+    assert _save(client, draft_id, token, headers=own).status_code == 303
+    assert web_env.row(draft_id)["final_text"] == "Planted."
+
+
+def test_odd_tokens_are_refused_cleanly_never_a_server_error(web_env):
+    client = client_for(web_env, session_token="s3cret-token", allowed_hosts=("*",))
+    assert client.get("/?token=s3cr%C3%A9t").status_code == 401
+    odd_cookie = f"{SESSION_COOKIE}={'é' * 12}".encode()
+    assert client.get("/", headers={"cookie": odd_cookie}).status_code == 401
+    local = client_for(web_env)
+    draft_id = web_env.draft_id("<m2@reader.example>")
+    csrf_of(local)
+    response = local.post(f"/drafts/{draft_id}/save",
+                          content=b"text=x&csrf_token=%C3%A9t%C3%A9",
+                          headers={"content-type": "application/x-www-form-urlencoded"})
+    assert response.status_code == 403
+
+
+def test_a_file_posted_as_the_draft_text_is_refused(web_env):
+    client = client_for(web_env)
+    draft_id = web_env.draft_id("<m2@reader.example>")
+    before = web_env.row(draft_id)["final_text"]
+    token = csrf_of(client, f"/drafts/{draft_id}")
+    response = client.post(f"/drafts/{draft_id}/save", data={"csrf_token": token},
+                           files={"text": ("evil.txt", b"payload", "text/plain")})
+    assert response.status_code == 400
+    assert web_env.row(draft_id)["final_text"] == before
+
+
+def test_the_token_login_redirects_only_to_a_local_path(web_env):
+    client = client_for(web_env, session_token="s3cret-token", allowed_hosts=("*",))
+    entry = client.get(f"{BASE}//evil.example/?token=s3cret-token")
+    assert entry.status_code == 303
+    location = entry.headers["location"]
+    assert location.startswith("/") and not location.startswith("//")
