@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from email.headerregistry import Address
 from email.message import EmailMessage
-from email.policy import SMTP
-from email.utils import format_datetime, formataddr, make_msgid, parsedate_to_datetime
+from email.policy import SMTP, SMTPUTF8
+from email.utils import format_datetime, make_msgid, parsedate_to_datetime
 
 MARKER_HEADER = "X-Inbox-Agent-Draft"
 
 # "Re:", "RE :", "Re[2]:", "AW:", "SV:", "Antw:" at the start, any number of times.
 _REPLY_PREFIX = re.compile(r"^\s*(?:re|aw|sv|antw)\s*(?:\[\d+\])?\s*:\s*", re.IGNORECASE)
-_MSGID = re.compile(r"<[^<>\s]+>")
+# A Message-ID as it may be written back: printable ASCII between angle brackets.
+_MSGID = re.compile(r"<[!-;=?-~]+>")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
 _FR_MONTHS = (
     "janvier", "février", "mars", "avril", "mai", "juin",
     "juillet", "août", "septembre", "octobre", "novembre", "décembre",
@@ -58,10 +62,28 @@ def references_for(original: Original) -> list[str]:
     """The reader's References (or In-Reply-To when absent) followed by its Message-ID."""
     found = _MSGID.findall(original.references) or _MSGID.findall(original.in_reply_to)
     chain: list[str] = []
-    for mid in [*found, original.message_id.strip()]:
+    for mid in [*found, *_safe_ids(original.message_id)]:
         if mid and mid not in chain:
             chain.append(mid)
     return chain
+
+
+def _safe_ids(value: str) -> list[str]:
+    return [m.group(0) for m in _MSGID.finditer(value) if m.group(0) == value.strip()]
+
+
+def clean_name(name: str) -> str:
+    """A display name safe in a header: no control characters, one line."""
+    return " ".join(_CONTROL.sub(" ", name).split())
+
+
+def header_address(address: str) -> str:
+    """The address as written in a header: its domain in IDNA (punycode) when not ASCII."""
+    local, _, domain = address.strip().rpartition("@")
+    if domain and not domain.isascii():
+        with contextlib.suppress(UnicodeError):
+            domain = domain.encode("idna").decode("ascii")
+    return f"{local}@{domain}" if local else address.strip()
 
 
 def marker_value(draft_id: int, message_id: str) -> str:
@@ -85,9 +107,9 @@ def _parse_date(value: str) -> datetime | None:
 
 def attribution(original: Original, language: str) -> str:
     """`Le 2 octobre 2023 à 09:15, Marie <m@x> a écrit :` or `On … wrote:`."""
-    who = formataddr((original.from_name, original.from_email)) if original.from_name else (
-        original.from_email
-    )
+    # body text, not a header: the name as the reader wrote it, never an encoded-word
+    name = clean_name(original.from_name)
+    who = f"{name} <{original.from_email}>" if name else original.from_email
     when = _parse_date(original.date)
     if language == "fr":
         if when is None:
@@ -147,15 +169,15 @@ def build_reply(
 ) -> EmailMessage:
     """The threaded reply: Re: subject, In-Reply-To, References, From author, To reader."""
     message = EmailMessage(policy=SMTP)
-    message["From"] = formataddr((author.name, author.email)) if author.name else author.email
-    to_addr = original.reply_to or original.from_email
-    name = original.from_name if to_addr.lower() == original.from_email.lower() else ""
-    message["To"] = formataddr((name, to_addr)) if name else to_addr
-    message["Subject"] = reply_subject(original.subject)
+    message["From"] = _mailbox(author.name, author.email)
+    to_addr = header_address(_CONTROL.sub("", original.reply_to or original.from_email))
+    same = to_addr.lower() == header_address(original.from_email).lower()
+    message["To"] = _mailbox(original.from_name if same else "", to_addr)
+    message["Subject"] = clean_name(reply_subject(original.subject))
     message["Date"] = format_datetime(now or datetime.now(UTC))
     domain = author.email.rpartition("@")[2] or "inbox-agent.invalid"
     message["Message-ID"] = make_msgid(domain=domain)
-    if original.message_id.strip():
+    if _safe_ids(original.message_id):
         message["In-Reply-To"] = original.message_id.strip()
     chain = references_for(original)
     if chain:
@@ -168,5 +190,14 @@ def build_reply(
     return message
 
 
+def _mailbox(name: str, address: str) -> Address:
+    local, _, domain = address.rpartition("@")
+    return Address(display_name=clean_name(name), username=local, domain=domain)
+
+
 def to_bytes(message: EmailMessage) -> bytes:
-    return message.as_bytes(policy=SMTP)
+    """RFC 5322 bytes; headers in UTF-8 (RFC 6532) only when an address needs it."""
+    headers = [message[name] for name in ("From", "To") if message[name]]
+    specs = [address.addr_spec for header in headers for address in header.addresses]
+    policy = SMTP if all(spec.isascii() for spec in specs) else SMTPUTF8
+    return message.as_bytes(policy=policy)

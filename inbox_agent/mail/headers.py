@@ -67,8 +67,13 @@ class HeaderReader:
             return "", ""
         if "=?" not in raw and raw.isascii():
             return parse_address(raw)
-        # split first: a decoded name may hold commas, quotes or angle brackets
-        name_part, addr = email.utils.parseaddr(raw)
+        # split first: a decoded name may hold commas, quotes, angle brackets or line breaks;
+        # a trailing <address> is the address, whatever the name before it looks like
+        angle = _ANGLE_ADDRESS.search(raw)
+        if angle:
+            name_part, addr = raw[: angle.start()], angle.group(1)
+        else:
+            name_part, addr = email.utils.parseaddr(raw)
         if not addr or "@" not in addr:
             return parse_address(self(name))
         text, problem = decode_header_value(name_part)
@@ -150,6 +155,8 @@ def one_line(text: str) -> str:
 
 
 _ADDRESS = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+_ANGLE_ADDRESS = re.compile(r"<\s*([^<>\s@]+@[^<>\s@]+)\s*>\s*$")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
 
 
 def parse_address(value: str) -> tuple[str, str]:
@@ -164,4 +171,6 @@ def parse_address(value: str) -> tuple[str, str]:
 
 
 def _address_parts(name: str, addr: str) -> tuple[str, str]:
-    return name.strip().strip("\"'").strip(), addr.strip().lower()
+    """A display name without control characters (no CR, LF or NUL reaches a header)."""
+    name = " ".join(_CONTROL.sub(" ", name).split())
+    return name.strip().strip("\"'").strip(), _CONTROL.sub("", addr).strip().lower()

@@ -34,7 +34,14 @@ def send(config: Config, raw: bytes) -> None:
             client.starttls(context=context)
         with client:
             client.login(username, password)
-            client.send_message(message)
+            client.send_message(message)  # with SMTPUTF8 when an address needs it
+    except smtplib.SMTPNotSupportedError as err:
+        recipients = ", ".join(a for a in (message["To"] or "").split(",") if a)
+        raise MailboxError(
+            f"{settings.smtp_host} cannot send to {recipients.strip()}: the address needs "
+            "SMTPUTF8, which the server does not offer",
+            hint="answer this reader from your own mail program, or use send.mode = \"drafts\"",
+        ) from err
     except (smtplib.SMTPException, OSError) as err:
         raise MailboxError(
             f"sending through {settings.smtp_host}:{settings.smtp_port} failed ({err})",

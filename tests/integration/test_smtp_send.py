@@ -131,3 +131,46 @@ def test_parallel_approvals_of_the_same_drafts_send_each_draft_once(
     refused = [o for o in outcomes if o != "sent"]
     assert len(refused) == 3 * len(drafts)
     assert all(re.fullmatch(r"draft \d+ was already sent on \S+", o) for o in refused), refused
+
+
+ANDRE = (
+    "From: André <andré@exemple.fr>\r\nTo: Camille <camille@atelier.example>\r\n"
+    "Subject: Re: L'Atelier du Futur #38\r\nMessage-ID: <m8@reader.example>\r\n"
+    "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
+    "Merci pour le billet !\r\n"
+).encode()
+
+
+@pytest.mark.parametrize("smtputf8", [True, False], ids=["smtputf8", "no-smtputf8"])
+def test_a_reader_address_beyond_ascii_is_sent_with_smtputf8_or_refused_clearly(
+    tmp_path, monkeypatch, smtputf8
+):
+    _self_signed_cert(tmp_path)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(tmp_path / "cert.pem", tmp_path / "key.pem")
+    recorder, port = Recorder(), free_port()
+    controller = aiosmtpd_controller.Controller(
+        recorder, hostname="127.0.0.1", port=port, authenticator=check_login,
+        auth_exclude_mechanism=["LOGIN"], ssl_context=context, auth_require_tls=False,
+        enable_SMTPUTF8=smtputf8,
+    )  # fmt: skip
+    controller.start()
+    try:
+        monkeypatch.setenv("TEST_SMTP_PASSWORD", PASSWORD)
+        (tmp_path / "env").mkdir()
+        env = make_env(tmp_path / "env", [ANDRE], mode="smtp", smtp_host="127.0.0.1",
+                       smtp_port=port, smtp_security="tls", smtp_ca_file=str(tmp_path / "cert.pem"),
+                       smtp_password_env="TEST_SMTP_PASSWORD", smtp_username=AUTHOR)
+        draft_id = env.draft_id("<m8@reader.example>")
+        if smtputf8:
+            review.approve(env.config, draft_id, "Merci André !", source=env.source_factory())
+            [(_, recipients, _)] = recorder.messages
+            assert recipients == ["andré@exemple.fr"]
+            assert env.row(draft_id)["status"] == "approved"
+        else:
+            with pytest.raises(InboxAgentError, match="SMTPUTF8") as caught:
+                review.approve(env.config, draft_id, "Merci André !", source=env.source_factory())
+            assert "andré@exemple.fr" in str(caught.value) and caught.value.hint
+            assert recorder.messages == [] and env.row(draft_id)["status"] == "pending"
+    finally:
+        controller.stop()

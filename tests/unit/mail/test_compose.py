@@ -133,3 +133,66 @@ def test_marker_header_names_the_draft_and_hashes_the_readers_message_id():
     assert value == compose.marker_value(7, "<r1@reader.example>")
     assert value.startswith("7-") and value != compose.marker_value(7, "<other@x>")
     assert compose.marker_value(7, "<r1@reader.example>") == value  # stable
+
+
+# Every reader-controlled header, each trying to add a recipient or a header of its own.
+INJECTIONS = {
+    "from-name": b"From: =?utf-8?Q?Evil=00=0D=0ABcc:_x@evil.example?= <reader1@example.net>\r\n",
+    "from-name-plain": b'From: "Evil\\r\\nBcc: x@evil.example" <reader1@example.net>\r\n',
+    "reply-to": b"From: reader1@example.net\r\n"
+    b"Reply-To: =?utf-8?Q?R=0D=0ACc:_x@evil.example?= <reader1@example.net>\r\n",
+    "subject": b"From: reader1@example.net\r\nSubject: =?utf-8?Q?Hi=0D=0ABcc:_x@evil.example?=\r\n",
+    "message-id": b"From: reader1@example.net\r\n"
+    b"Message-ID: =?utf-8?Q?<a@b>=0D=0ABcc:_x@evil.example?=\r\n",
+    "in-reply-to": b"From: reader1@example.net\r\nIn-Reply-To: <bad\xff\xfe@x.example>\r\n",
+    "references": b"From: reader1@example.net\r\n"
+    b"References: <a@x.example> <b\xc3\xa9@x.example> =?utf-8?Q?=0D=0ABcc:_x@evil.example?=\r\n",
+}
+
+
+def reply_to_raw(headers: bytes):
+    from inbox_agent.intake.parse import parse_message
+
+    if b"Message-ID:" not in headers:
+        headers += b"Message-ID: <m1@reader.example>\r\n"
+    if b"Subject:" not in headers:
+        headers += b"Subject: Re: #38\r\n"
+    mail = parse_message(headers + b"\r\nMerci pour le billet !\r\n")
+    original = compose.Original(
+        message_id=mail.message_id, subject=mail.subject, from_email=mail.from_email,
+        from_name=mail.from_name, reply_to=mail.reply_to, references=" ".join(mail.references),
+        in_reply_to=mail.in_reply_to, text=mail.reply_text,
+    )  # fmt: skip
+    built = compose.build_reply(original, AUTHOR, "Merci !", language="fr", draft_id=3,
+                                quote_original=True)  # fmt: skip
+    return message_from_bytes(compose.to_bytes(built), policy=policy.default)
+
+
+@pytest.mark.parametrize("headers", INJECTIONS.values(), ids=INJECTIONS.keys())
+def test_no_reader_header_adds_a_recipient_or_a_header(headers):
+    sent = reply_to_raw(headers)
+    assert set(sent.keys()) <= {
+        "From", "To", "Subject", "Date", "Message-ID", "In-Reply-To", "References",
+        compose.MARKER_HEADER, "Content-Type", "Content-Transfer-Encoding", "MIME-Version",
+    }  # fmt: skip
+    assert len(sent.keys()) == len(set(sent.keys()))
+    assert "Bcc" not in sent and "Cc" not in sent
+    assert [a.addr_spec for a in sent["To"].addresses] == ["reader1@example.net"]
+    for name, value in sent.items():
+        assert "\r" not in value and "\n" not in value and "\x00" not in value, name
+    for name in ("In-Reply-To", "References", "Message-ID"):
+        assert "=?" not in str(sent.get(name, "")), name
+        assert str(sent.get(name, "")).isascii(), name
+
+
+def test_an_address_beyond_ascii_is_written_in_utf8_with_its_domain_in_punycode():
+    sent = reply_to_raw("From: André <andré@exémple.fr>\r\n".encode())
+    to = str(sent["To"]).encode("utf-8", "surrogateescape").decode("utf-8")
+    assert to == "André <andré@xn--exmple-cva.fr>"  # RFC 6532: UTF-8 in the header itself
+
+
+def test_the_attribution_line_never_shows_an_encoded_word():
+    sent = reply_to_raw(b"From: =?utf-8?q?In=C3=A8s_Bouaziz?= <ines@r.example>\r\n"
+                        b"Date: Mon, 23 Oct 2023 13:02:00 +0200\r\n")
+    body = sent.get_content()
+    assert "Inès Bouaziz <ines@r.example> a écrit" in body and "=?" not in body

@@ -376,3 +376,13 @@ def _try(config) -> bool:
             return True
     except LockBusy:
         return False
+
+
+def test_a_reader_address_beyond_ascii_is_approved_without_a_traceback(tmp_path):
+    andre = mail(8, "André <andré@exemple.fr>", "Re: #38", "Merci pour le billet !")
+    env = make_env(tmp_path, [andre])
+    draft_id = env.draft_id("<m8@reader.example>")
+    review.approve(env.config, draft_id, "Merci André !", source=env.source_factory())
+    [saved] = local_drafts(env)
+    to = str(saved["To"]).encode("utf-8", "surrogateescape").decode("utf-8")
+    assert to == "André <andré@exemple.fr>" and env.row(draft_id)["status"] == "approved"
