@@ -6,7 +6,7 @@ import hashlib
 import json
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -498,3 +498,22 @@ def test_model_draft_in_the_wrong_language_or_length_is_flagged(config, conn, in
     short = FakeListChatModel(responses=[json.dumps({"reply": "Bonjour Marie, oui."})])
     draft = draft_of(config, conn, index, add_reply(conn, 32, QUESTION), model=short)
     assert any("the draft is short" in f for f in draft.flags)
+
+
+class PoisonedIndex:
+    """The archive index, with every issue's link turned into a script URL."""
+
+    def __init__(self, index: ArchiveIndex, url: str) -> None:
+        self.index, self.url = index, url
+
+    def search(self, *args, **kwargs):
+        return [replace(e, url=self.url) for e in self.index.search(*args, **kwargs)]
+
+    def __getattr__(self, name: str):
+        return getattr(self.index, name)
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "data:text/html,<b>x</b>", "ftp://a.example/x"])
+def test_an_issue_link_that_is_not_http_never_reaches_the_draft(config, conn, index, url):
+    draft = draft_of(config, conn, PoisonedIndex(index, url), add_reply(conn, 4, QUESTION))
+    assert url.split(":")[0] + ":" not in draft.text and draft.text.startswith("Bonjour Marie,")
