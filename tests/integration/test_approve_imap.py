@@ -48,3 +48,14 @@ def imap_drafts(user) -> list:
         client.logout()
     return [(message_from_bytes(d[b"BODY[]"], policy=policy.default), d[b"FLAGS"])
             for _, d in sorted(data.items())]
+
+
+def test_a_reply_to_an_address_beyond_ascii_lands_in_the_imap_drafts(tmp_path, imap_user):
+    andre = mail(8, "André <andré@exemple.fr>", "Re: #38", "Merci pour le billet !")
+    env = make_env(tmp_path, [andre], imap_user=imap_user)
+    draft_id = env.draft_id("<m8@reader.example>")
+    review.approve(env.config, draft_id, "Merci André !", source=env.source_factory())
+    [(saved, flags)] = imap_drafts(imap_user)
+    to = str(saved["To"]).encode("utf-8", "surrogateescape").decode("utf-8")
+    assert to == "André <andré@exemple.fr>" and saved["In-Reply-To"] == "<m8@reader.example>"
+    assert env.row(draft_id)["status"] == "approved"

@@ -252,3 +252,51 @@ def test_refused_approval_explains_why_without_breaking_the_csp(page, local_site
     assert "complete or remove them" in page.inner_text(".flash.err")
     assert env.row(draft_id)["status"] == "pending"
     assert not [m for m in console if "Content Security Policy" in m], console
+
+
+@contextmanager
+def other_page_on_this_machine(target: str) -> Iterator[str]:
+    """Another site on 127.0.0.1 (another port): it plants a CSRF cookie (cookies ignore
+    ports) and posts a form with the matching token to the review page."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    planted = "p" * 43
+    body = (
+        f'<!DOCTYPE html><form id="f" method="post" action="{target}">'
+        f'<input name="text" value="Planted by another page">'
+        f'<input name="csrf_token" value="{planted}"></form>'
+        "<script>document.getElementById('f').submit()</script>"
+    ).encode()
+
+    class Attacker(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - http.server's name
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Set-Cookie", f"inbox_agent_csrf={planted}; Path=/")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Attacker)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+
+
+def test_a_page_on_another_port_cannot_change_a_draft(page, tmp_path):
+    env = make_env(tmp_path, [THANKS, QUESTION])
+    draft_id = env.draft_id("<m2@reader.example>")
+    before = env.row(draft_id)["final_text"]
+    with review_site(env) as url:
+        page.goto(url)  # the author has the review page open in this browser
+        target = f"{url}/drafts/{draft_id}/save"
+        with other_page_on_this_machine(target) as attacker, page.expect_response(target) as sent:
+            page.goto(attacker)
+        assert sent.value.status == 403
+    assert env.row(draft_id)["final_text"] == before
