@@ -25,7 +25,7 @@ from inbox_agent import pipeline, wiring
 from inbox_agent.config import Config, load_config
 from inbox_agent.errors import ConfigError, InboxAgentError, LockBusy
 from inbox_agent.store import db as store
-from inbox_agent.store.lock import holder, instance_lock
+from inbox_agent.store.lock import holder, instance_lock, worker_lock, worker_lock_path
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +106,7 @@ def schedule_status(config: Config, n: int = 3) -> dict:
         "next_runs": [t.isoformat() for t in next_fire_times(config, n)],
         "next_reindex": [t.isoformat() for t in next_fire_times(config, 1, job="reindex")],
         "running": holder(config),
+        "worker": holder(config, worker_lock_path(config)),
     }
 
 
@@ -238,7 +239,16 @@ def reindex(config: Config) -> dict[str, int]:
 
 
 def serve(config: Config, *, run_now: bool = False) -> None:
-    """Run the scheduler until SIGTERM/SIGINT; the work in hand finishes first."""
+    """Run the scheduler until SIGTERM/SIGINT; the work in hand finishes first.
+
+    One worker per state database: a second one raises LockBusy before it opens the job
+    store or starts a scheduler.
+    """
+    with worker_lock(config):
+        _serve(config, run_now=run_now)
+
+
+def _serve(config: Config, *, run_now: bool) -> None:
     _stop.clear()
     scheduler = make_scheduler(config)
     schedule_jobs(scheduler, config)

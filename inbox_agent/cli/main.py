@@ -86,6 +86,10 @@ def status(ctx: click.Context, as_json: bool) -> None:
             state = "interrupted"  # its process died; the next pass resumes the work
         click.echo(f"Run {run['id']} {run.get('kind', 'run')} {run['started_at']} -> "
                    f"{run['ended_at'] or '-'} {state}: {run['counts']}")
+    worker = info.get("worker")
+    if worker:
+        click.echo(f"Worker: pid {worker.get('pid')} (`{worker.get('command', '')}`) "
+                   f"since {worker.get('since', '')}")
     if info["running"]:
         click.echo(f"Running now: pid {info['running'].get('pid')} "
                    f"(`{info['running'].get('command', '')}`)")

@@ -41,6 +41,12 @@ def lock_path(config: Config) -> Path:
     return db.with_name(db.name + ".lock")
 
 
+def worker_lock_path(config: Config) -> Path:
+    """The worker lock file: one scheduled worker per state database."""
+    db = config.state.db
+    return db.with_name(db.name + ".worker.lock")
+
+
 def mailbox_lock_path(config: Config) -> Path:
     """The mailbox lock file: next to the state database."""
     db = config.state.db
@@ -119,6 +125,12 @@ def instance_lock(
 
 
 MAILBOX_BUSY = "it is writing to the mailbox: try again in a moment"
+WORKER_BUSY = "it already runs the schedule: stop it first, or leave it running"
+
+
+def worker_lock(config: Config) -> contextlib.AbstractContextManager[Path]:
+    """Held by `inbox-agent worker` for as long as it runs; a second one fails at once."""
+    return _flock(worker_lock_path(config), 0, None, advice=WORKER_BUSY)
 
 
 def mailbox_lock(
@@ -165,12 +177,13 @@ def _acquire(fd: int, path: Path, wait: float | None, advice: str | None = None)
         time.sleep(max(0.0, min(POLL_SECONDS, remaining)))
 
 
-def holder(config: Config) -> dict | None:
-    """The process holding the lock ({"pid", "command", "since"}), or None when it is free.
+def holder(config: Config, path: Path | None = None) -> dict | None:
+    """The process holding the pass lock (or the lock at `path`): {"pid", "command", "since"},
+    or None when it is free.
 
     Probes with a shared, non-blocking flock released at once, so it never waits.
     """
-    path = lock_path(config)
+    path = path or lock_path(config)
     if str(path) in _table():
         return {**_read_holder(path), "pid": os.getpid()}
     if not path.exists():

@@ -90,3 +90,27 @@ def replies_stored(config) -> int:
         return conn.execute("SELECT count(*) FROM replies").fetchone()[0]
     finally:
         conn.close()
+
+
+def test_a_second_worker_exits_at_once_and_status_names_the_first(tmp_path, monkeypatch):
+    monkeypatch.delenv("INBOX_AGENT_HOME", raising=False)
+    config_path = write_config(tmp_path)
+    command = [sys.executable, "-m", "inbox_agent", "--config", str(config_path)]
+    first = subprocess.Popen([*command, "worker"], cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    try:
+        assert "worker started" in first.stderr.readline()
+        started = time.monotonic()
+        second = subprocess.run([*command, "worker"], cwd=ROOT, capture_output=True, text=True,
+                                timeout=60)
+        assert second.returncode == 3 and time.monotonic() - started < 30
+        [line] = second.stderr.splitlines()
+        assert line.startswith(f"inbox-agent: another inbox-agent (pid {first.pid}, ")
+        assert "worker" in line and "it already runs the schedule" in line
+        assert "worker started" not in second.stderr and "Traceback" not in second.stderr
+        status = subprocess.run([*command, "status"], cwd=ROOT, capture_output=True, text=True,
+                                timeout=60)
+        assert f"Worker: pid {first.pid} (`inbox-agent --config" in status.stdout
+    finally:
+        first.send_signal(signal.SIGTERM)
+        first.communicate(timeout=30)
+    assert first.returncode == 0
