@@ -311,6 +311,10 @@ def _check_required(config: Config, where: str) -> None:
         raise ConfigError(f"{where}: archive.imap_folder is missing (archive.kind is imap)")
     if not config.index.collection:
         raise ConfigError(f"{where}: index.collection is missing")
+    cap = config.imap.max_message_mb
+    if not cap > 0:  # 0 or less would skip every message
+        raise ConfigError(f"{where}: imap.max_message_mb must be more than 0, not {cap:g}",
+                          hint="10, the default, suits most mail")
     since = config.source.since
     if since and since != SINCE_LAST_ISSUE:
         try:

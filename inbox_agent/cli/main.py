@@ -80,6 +80,10 @@ def status(ctx: click.Context, as_json: bool) -> None:
         return
     counts = ", ".join(f"{n} {s}" for s, n in info["drafts"].items()) or "none"
     click.echo(f"Drafts: {counts}")
+    if info["skipped"]:
+        why = ", ".join(f"{n} {reason}" for reason, n in info["skipped"].items())
+        click.echo(f"Mail skipped: {why} (a message too large is read again once "
+                   "[imap] max_message_mb admits it)")
     for run in info["runs"]:
         state = run["status"]
         if state == "running" and not info["running"]:

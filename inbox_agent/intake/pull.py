@@ -18,7 +18,7 @@ from inbox_agent.config import SINCE_LAST_ISSUE, Config
 from inbox_agent.errors import InboxAgentError
 from inbox_agent.intake.parse import parse_message
 from inbox_agent.intake.triage import issue_index, triage
-from inbox_agent.mail.source import MailSource
+from inbox_agent.mail.source import MailSource, skipped_size_mb
 from inbox_agent.models import (
     FetchedMail,
     Issue,
@@ -126,6 +126,7 @@ def pull(
         for folder in source.folders():
             uidvalidity = source.uidvalidity(folder)
             known = store.processed_uids(conn, source.account, folder, uidvalidity)
+            known -= _fits_now(conn, config, source.account, folder, uidvalidity)
             new = [uid for uid in source.uids(folder, since=since) if uid not in known]
             done_uids: list[int] = []
             for group in _groups(source.fetch(folder, new), STORE_GROUP):
@@ -143,6 +144,19 @@ def pull(
                 source.mark_processed(folder, done_uids)
             if should_stop():
                 return
+
+
+def _fits_now(
+    conn: sqlite3.Connection, config: Config, account: str, folder: str, uidvalidity: int
+) -> set[int]:
+    """Messages skipped as too large that the cap of today admits: they are read again.
+
+    The reason records the size to 0.1 MB, so the size is taken as up to 0.05 MB more.
+    """
+    cap = config.imap.max_message_mb
+    skipped = store.skipped_reasons(conn, account, folder, uidvalidity)
+    sizes = {uid: skipped_size_mb(why) for uid, why in skipped.items()}
+    return {uid for uid, mb in sizes.items() if mb is not None and mb + 0.05 <= cap}
 
 
 def _groups(items: Iterable[FetchedMail], size: int) -> Iterator[list[FetchedMail]]:

@@ -8,6 +8,7 @@ types against the protocol and never names a backend.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator, Sequence
 from typing import Protocol, Self
 
@@ -30,6 +31,15 @@ class MailSource(Protocol):
     def mark_processed(self, folder: str, uids: Sequence[int]) -> None: ...
     def save_draft(self, raw: bytes, *, marker_header: str, marker_value: str) -> str: ...
     def delete_drafts(self, marker_header: str, marker_value: str) -> int: ...
+
+
+_TOO_LARGE = re.compile(r"^too large: (\d+(?:\.\d+)?) MB")
+
+
+def skipped_size_mb(reason: str) -> float | None:
+    """The size recorded in a `too_large_reason`, in MB; None for any other reason."""
+    found = _TOO_LARGE.match(reason or "")
+    return float(found.group(1)) if found else None
 
 
 def too_large_reason(size: int, max_message_mb: float) -> str | None:

@@ -133,4 +133,11 @@ def status(config: Config) -> dict:
         ]
         rows = conn.execute("SELECT status, count(*) FROM drafts GROUP BY status").fetchall()
         drafts = {row[0]: row[1] for row in rows}
-    return {"runs": runs, "drafts": drafts}
+        skipped = conn.execute(
+            "SELECT error, count(*) FROM processed WHERE status='skipped' GROUP BY error"
+        ).fetchall()
+    reasons: dict[str, int] = {}
+    for error, count in skipped:  # "too large: 12.3 MB > 10 MB" counts as "too large"
+        reason = (error or "unreadable").split(":")[0]
+        reasons[reason] = reasons.get(reason, 0) + count
+    return {"runs": runs, "drafts": drafts, "skipped": reasons}

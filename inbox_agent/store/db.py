@@ -190,6 +190,18 @@ def processed_uids(
     return {row[0] for row in rows}
 
 
+def skipped_reasons(
+    conn: sqlite3.Connection, account: str, folder: str, uidvalidity: int
+) -> dict[int, str]:
+    """uid -> reason of the messages skipped in this folder (too large, unreadable…)."""
+    rows = conn.execute(
+        "SELECT uid, error FROM processed WHERE account=? AND folder=? AND uidvalidity=? "
+        "AND status='skipped'",
+        (account, folder, uidvalidity),
+    )
+    return {row[0]: row[1] for row in rows}
+
+
 def record_processed(
     conn: sqlite3.Connection, ref: MailRef, *, message_id: str, status: str, error: str = ""
 ) -> None:

@@ -59,6 +59,8 @@ def test_home_env_moves_data_but_not_inputs(tmp_path, monkeypatch):
         (MINIMAL + "[imap]\nfolders = 'INBOX'\n", "imap.folders must be a list of texts"),
         (MINIMAL + "[imap]\nmax_message_mb = 'big'\n", "imap.max_message_mb must be a number"),
         (MINIMAL + "[imap]\nbatch_size = -1\n", "imap.batch_size must not be negative"),
+        (MINIMAL + "[imap]\nmax_message_mb = 0\n", "imap.max_message_mb must be more than 0"),
+        (MINIMAL + "[imap]\nmax_message_mb = -5\n", "imap.max_message_mb must be more than 0"),
         (MINIMAL + "[source]\nkind = 'pop3'\n", "source.kind must be one of maildir, mbox, imap"),
         (MINIMAL + "register = 'toi'\n", "author.register must be one of tu, vous"),
         ("[author]\nname = 'x'\n", "author.email is missing"),

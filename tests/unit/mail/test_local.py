@@ -265,3 +265,42 @@ def test_source_since_typo_is_a_config_error_naming_the_choices(tmp_path, since)
     raw = {"author": {"email": "a@example.org"}, "source": {"since": since}}
     with pytest.raises(ConfigError, match="source.since must be a date like .*last-issue"):
         parse_config(raw, tmp_path / "config.toml")
+
+
+def test_mail_skipped_as_too_large_is_read_once_the_cap_admits_it(tmp_path):
+    from inbox_agent.config import parse_config
+    from inbox_agent.review.queries import status
+    from inbox_agent.store import db as store
+    from tests.fixtures_dovecot import sample_reply
+
+    maildir = tmp_path / "replies"
+    box = mailbox.Maildir(maildir, create=True)
+    for n in range(3):
+        box.add(sample_reply(n, body_bytes=3000))
+
+    def run_with(cap: float) -> RunReport:
+        config = parse_config(
+            {"author": {"email": "author@example.org"},
+             "source": {"kind": "maildir", "path": str(maildir)},
+             "imap": {"max_message_mb": cap}, "state": {"db": str(tmp_path / "state.db")}},
+            tmp_path / "config.toml",
+        )  # fmt: skip
+        conn = store.connect(config.state.db)
+        try:
+            report = RunReport()
+            pull(config, conn, report, source=make_source(config))
+            return report
+        finally:
+            conn.close()
+
+    first = run_with(0.001)
+    assert (first.fetched, first.skipped, first.replies) == (3, 3, 0)
+    config_path = tmp_path / "config.toml"
+    config = parse_config({"author": {"email": "a@example.org"},
+                           "state": {"db": str(tmp_path / "state.db")}}, config_path)
+    assert status(config)["skipped"] == {"too large": 3}
+    assert run_with(0.001).fetched == 0  # the same cap: nothing read twice
+    raised = run_with(10)
+    assert (raised.fetched, raised.skipped, raised.replies + raised.set_apart) == (3, 0, 3)
+    assert status(config)["skipped"] == {}
+    assert run_with(10).fetched == 0
