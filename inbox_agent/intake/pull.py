@@ -127,8 +127,10 @@ def pull(
             uidvalidity = source.uidvalidity(folder)
             known = store.processed_uids(conn, source.account, folder, uidvalidity)
             known -= _fits_now(conn, config, source.account, folder, uidvalidity)
+            where = (source.account, folder, uidvalidity)
+            _post_actions(conn, source, where, store.pending_post_actions(conn, *where))
             new = [uid for uid in source.uids(folder, since=since) if uid not in known]
-            done_uids: list[int] = []
+            done = 0
             for group in _groups(source.fetch(folder, new), STORE_GROUP):
                 analyses = [
                     analyse(f.raw, issues, patterns) if f.raw is not None else None for f in group
@@ -136,14 +138,29 @@ def pull(
                 with store.transaction(conn):
                     for fetched, analysis in zip(group, analyses, strict=True):
                         store_message(conn, fetched, analysis, report)
-                done_uids.extend(f.ref.uid for f in group)
-                progress(f"reading {folder}", len(done_uids), len(new))
+                    store.add_pending_post_actions(conn, [f.ref for f in group])
+                _post_actions(conn, source, where, [f.ref.uid for f in group])
+                done += len(group)
+                progress(f"reading {folder}", done, len(new))
                 if should_stop():
                     break
-            if done_uids:
-                source.mark_processed(folder, done_uids)
             if should_stop():
                 return
+
+
+def _post_actions(
+    conn: sqlite3.Connection, source: MailSource, where: tuple[str, str, int], uids: list[int]
+) -> None:
+    """The source's post-action (keyword, move) for stored messages, then forgotten as done.
+
+    Each stored message is recorded as pending in the same transaction as its reply, so a
+    pass killed in between completes the post-action at the start of the next one.
+    """
+    if not uids:
+        return
+    source.mark_processed(where[1], uids)
+    with store.transaction(conn):
+        store.clear_pending_post_actions(conn, *where, uids)
 
 
 def _fits_now(

@@ -354,3 +354,60 @@ def test_append_sent_stores_a_seen_copy_in_the_sent_folder(imap_user, folder, ex
     with source_for(imap_user) as source:
         assert source.append_sent(draft("sent reply", None), folder) == f"IMAP {expected}"
     assert flags_of(imap_user, expected) == {1: (rb"\Seen",)}
+
+
+class CrashAfterStoring(ImapSource):
+    """An IMAP source whose process dies (here: raises) just before its first post-action."""
+
+    crashed = False
+
+    def mark_processed(self, folder, uids):
+        if not CrashAfterStoring.crashed:
+            CrashAfterStoring.crashed = True
+            raise KeyboardInterrupt("killed between the commit and the post-action")
+        super().mark_processed(folder, uids)
+
+
+@pytest.mark.parametrize("action", ["move", "keyword"])
+def test_a_post_action_interrupted_by_a_crash_is_completed_by_the_next_pass(
+    imap_user, tmp_path, action
+):
+    from inbox_agent.config import parse_config
+    from inbox_agent.intake.pull import pull as pull_mail
+    from inbox_agent.models import RunReport
+    from inbox_agent.store import db as store
+
+    imap_user.append_many("INBOX", [sample_reply(n) for n in range(5)])
+    client = imap_user.client()
+    client.create_folder("Done")
+    client.logout()
+    settings = {"post_action": action, "post_move_to": "Done", "post_keyword": "$InboxAgent"}
+    config = parse_config(
+        {"author": {"email": "author@example.org"}, "source": {"kind": "imap"},
+         "imap": imap_user.imap_config(**settings), "state": {"db": str(tmp_path / "state.db")}},
+        tmp_path / "config.toml",
+    )  # fmt: skip
+    conn = store.connect(config.state.db)
+    try:
+        CrashAfterStoring.crashed = False
+        crashing = CrashAfterStoring(imap_user.settings(**settings), lambda: imap_user.password,
+                                     **FAST)
+        with pytest.raises(KeyboardInterrupt):
+            pull_mail(config, conn, RunReport(), source=crashing)
+        assert conn.execute("SELECT count(*) FROM replies").fetchone()[0] == 5
+        assert len(store.pending_post_actions(conn, crashing.account, "INBOX",
+                                              crashing.uidvalidity("INBOX"))) == 5
+        report = RunReport()
+        source = CrashAfterStoring(imap_user.settings(**settings), lambda: imap_user.password,
+                                   **FAST)
+        pull_mail(config, conn, report, source=source)
+        assert report.fetched == 0  # nothing read twice
+        assert conn.execute("SELECT count(*) FROM replies").fetchone()[0] == 5
+        assert conn.execute("SELECT count(*) FROM pending_post_actions").fetchone()[0] == 0
+    finally:
+        conn.close()
+    with source_for(imap_user) as check:
+        if action == "move":
+            assert check.uids("INBOX") == [] and len(check.uids("Done")) == 5
+        else:
+            assert set(flags_of(imap_user).values()) == {(b"$InboxAgent",)}
