@@ -170,11 +170,18 @@ def _run_once(
     return report
 
 
-def reindex_archive(config: Config, *, progress: Progress = no_progress) -> ImportReport:
-    """Drop the index and import the configured archive again."""
-    index = make_index(config)
-    index.reset()
-    return import_archive(config, index=index, progress=progress)
+def reindex_archive(
+    config: Config, *, index: ArchiveIndex | None = None, progress: Progress = no_progress
+) -> ImportReport:
+    """Import the configured archive again into a new index, then swap it in.
+
+    The old index answers until the new one is complete: a killed reindex leaves it whole.
+    """
+    index = index or make_index(config)
+    rebuilt = index.beside()
+    report = import_archive(config, index=rebuilt, progress=progress)
+    index.replace_with(rebuilt)
+    return report
 
 
 def regenerate_draft(

