@@ -31,6 +31,7 @@ from inbox_agent.models import (
 )
 from inbox_agent.privacy.forgotten import FORGOTTEN, is_forgotten, message_hash
 from inbox_agent.store import db as store
+from inbox_agent.store import processed
 
 log = logging.getLogger(__name__)
 
@@ -128,7 +129,7 @@ def pull(
             known = store.processed_uids(conn, source.account, folder, uidvalidity)
             known -= _fits_now(conn, config, source.account, folder, uidvalidity)
             where = (source.account, folder, uidvalidity)
-            _post_actions(conn, source, where, store.pending_post_actions(conn, *where))
+            _post_actions(conn, source, where, processed.pending_post_actions(conn, *where))
             new = [uid for uid in source.uids(folder, since=since) if uid not in known]
             done = 0
             for group in _groups(source.fetch(folder, new), STORE_GROUP):
@@ -138,7 +139,7 @@ def pull(
                 with store.transaction(conn):
                     for fetched, analysis in zip(group, analyses, strict=True):
                         store_message(conn, fetched, analysis, report)
-                    store.add_pending_post_actions(conn, [f.ref for f in group])
+                    processed.add_pending_post_actions(conn, [f.ref for f in group])
                 _post_actions(conn, source, where, [f.ref.uid for f in group])
                 done += len(group)
                 progress(f"reading {folder}", done, len(new))
@@ -160,7 +161,7 @@ def _post_actions(
         return
     source.mark_processed(where[1], uids)
     with store.transaction(conn):
-        store.clear_pending_post_actions(conn, *where, uids)
+        processed.clear_pending_post_actions(conn, *where, uids)
 
 
 def _fits_now(
@@ -171,7 +172,7 @@ def _fits_now(
     The reason records the size to 0.1 MB, so the size is taken as up to 0.05 MB more.
     """
     cap = config.imap.max_message_mb
-    skipped = store.skipped_reasons(conn, account, folder, uidvalidity)
+    skipped = processed.skipped_reasons(conn, account, folder, uidvalidity)
     sizes = {uid: skipped_size_mb(why) for uid, why in skipped.items()}
     return {uid for uid, mb in sizes.items() if mb is not None and mb + 0.05 <= cap}
 

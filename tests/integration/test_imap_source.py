@@ -376,6 +376,7 @@ def test_a_post_action_interrupted_by_a_crash_is_completed_by_the_next_pass(
     from inbox_agent.intake.pull import pull as pull_mail
     from inbox_agent.models import RunReport
     from inbox_agent.store import db as store
+    from inbox_agent.store import processed
 
     imap_user.append_many("INBOX", [sample_reply(n) for n in range(5)])
     client = imap_user.client()
@@ -395,7 +396,7 @@ def test_a_post_action_interrupted_by_a_crash_is_completed_by_the_next_pass(
         with pytest.raises(KeyboardInterrupt):
             pull_mail(config, conn, RunReport(), source=crashing)
         assert conn.execute("SELECT count(*) FROM replies").fetchone()[0] == 5
-        assert len(store.pending_post_actions(conn, crashing.account, "INBOX",
+        assert len(processed.pending_post_actions(conn, crashing.account, "INBOX",
                                               crashing.uidvalidity("INBOX"))) == 5
         report = RunReport()
         source = CrashAfterStoring(imap_user.settings(**settings), lambda: imap_user.password,
