@@ -16,7 +16,6 @@ from inbox_agent.models import Draft
 from inbox_agent.text.language import LANGUAGE_NAMES
 
 URL = re.compile(r"https?://[^\s<>\"'«»()\[\]]+", re.IGNORECASE)
-EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # The start of a placeholder the author must fill in, and a whole one.
 PLACEHOLDER_START = r"\[(?:À COMPLÉTER|A COMPLETER|TO FILL)\s*:"
 PLACEHOLDER = re.compile(PLACEHOLDER_START + r"[^\]]*\]", re.IGNORECASE)
@@ -75,10 +74,15 @@ def strip_foreign_urls(text: str, allowed: Iterable[str]) -> tuple[str, list[str
     return (_remove(text, drop) if drop else text), flags
 
 
+def foreign_addresses(text: str, allowed: Iterable[str]) -> list[Link]:
+    """Addresses of `text` (however written) other than the `allowed` ones."""
+    known = {a.strip().lower() for a in allowed if a}
+    return [link for link in find_links(text) if link.is_address and address_of(link) not in known]
+
+
 def strip_foreign_emails(text: str, allowed: Iterable[str]) -> tuple[str, list[str]]:
     """Remove e-mail addresses (however written) other than the author's and the reader's."""
-    known = {a.strip().lower() for a in allowed if a}
-    drop = [link for link in find_links(text) if link.is_address and address_of(link) not in known]
+    drop = foreign_addresses(text, allowed)
     flags = [
         f"removed an e-mail address the reply should not mention: {address_of(link)}"
         for link in drop

@@ -13,13 +13,14 @@ from email.message import EmailMessage
 from email.policy import SMTP, SMTPUTF8
 from email.utils import format_datetime, make_msgid, parsedate_to_datetime
 
+from inbox_agent.mail.headers import clean_address, clean_name
+
 MARKER_HEADER = "X-Inbox-Agent-Draft"
 
 # "Re:", "RE :", "Re[2]:", "AW:", "SV:", "Antw:" at the start, any number of times.
 _REPLY_PREFIX = re.compile(r"^\s*(?:re|aw|sv|antw)\s*(?:\[\d+\])?\s*:\s*", re.IGNORECASE)
 # A Message-ID as it may be written back: printable ASCII between angle brackets.
 _MSGID = re.compile(r"<[!-;=?-~]+>")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
 _FR_MONTHS = (
     "janvier", "février", "mars", "avril", "mai", "juin",
     "juillet", "août", "septembre", "octobre", "novembre", "décembre",
@@ -62,19 +63,16 @@ def references_for(original: Original) -> list[str]:
     """The reader's References (or In-Reply-To when absent) followed by its Message-ID."""
     found = _MSGID.findall(original.references) or _MSGID.findall(original.in_reply_to)
     chain: list[str] = []
-    for mid in [*found, *_safe_ids(original.message_id)]:
+    for mid in [*found, _clean_id(original.message_id)]:
         if mid and mid not in chain:
             chain.append(mid)
     return chain
 
 
-def _safe_ids(value: str) -> list[str]:
-    return [m.group(0) for m in _MSGID.finditer(value) if m.group(0) == value.strip()]
-
-
-def clean_name(name: str) -> str:
-    """A display name safe in a header: no control characters, one line."""
-    return " ".join(_CONTROL.sub(" ", name).split())
+def _clean_id(value: str) -> str:
+    """The Message-ID when it is one clean <…> token, else ""."""
+    value = value.strip()
+    return value if _MSGID.fullmatch(value) else ""
 
 
 def header_address(address: str) -> str:
@@ -170,15 +168,15 @@ def build_reply(
     """The threaded reply: Re: subject, In-Reply-To, References, From author, To reader."""
     message = EmailMessage(policy=SMTP)
     message["From"] = _mailbox(author.name, author.email)
-    to_addr = header_address(_CONTROL.sub("", original.reply_to or original.from_email))
+    to_addr = header_address(clean_address(original.reply_to or original.from_email))
     same = to_addr.lower() == header_address(original.from_email).lower()
     message["To"] = _mailbox(original.from_name if same else "", to_addr)
     message["Subject"] = clean_name(reply_subject(original.subject))
     message["Date"] = format_datetime(now or datetime.now(UTC))
     domain = author.email.rpartition("@")[2] or "inbox-agent.invalid"
     message["Message-ID"] = make_msgid(domain=domain)
-    if _safe_ids(original.message_id):
-        message["In-Reply-To"] = original.message_id.strip()
+    if _clean_id(original.message_id):
+        message["In-Reply-To"] = _clean_id(original.message_id)
     chain = references_for(original)
     if chain:
         message["References"] = " ".join(chain)

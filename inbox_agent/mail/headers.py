@@ -170,7 +170,14 @@ def parse_address(value: str) -> tuple[str, str]:
     return _address_parts(name, addr)
 
 
+def clean_name(text: str) -> str:
+    """One line without control characters: no CR, LF or NUL from a reader reaches a header."""
+    return " ".join(_CONTROL.sub(" ", text).split())
+
+
+def clean_address(address: str) -> str:
+    return _CONTROL.sub("", address).strip()
+
+
 def _address_parts(name: str, addr: str) -> tuple[str, str]:
-    """A display name without control characters (no CR, LF or NUL reaches a header)."""
-    name = " ".join(_CONTROL.sub(" ", name).split())
-    return name.strip().strip("\"'").strip(), _CONTROL.sub("", addr).strip().lower()
+    return clean_name(name).strip("\"'").strip(), clean_address(addr).lower()

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from inbox_agent.config import Config
-from inbox_agent.drafting.guardrails import foreign_links, has_placeholders, strip_foreign_emails
+from inbox_agent.drafting.guardrails import foreign_addresses, foreign_links, has_placeholders
 from inbox_agent.errors import InboxAgentError
 from inbox_agent.mail import compose, smtp
 from inbox_agent.mail.source import MailSource
@@ -278,7 +278,7 @@ def is_quick_thanks(
         and row["drafter"] == "grounded"
         and not json.loads(row["flags"] or "[]")
         and not foreign_links(text, cited)
-        and not strip_foreign_emails(text, [a for a in addresses if a])[1]
+        and not foreign_addresses(text, addresses)
     )
 
 
