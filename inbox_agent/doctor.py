@@ -23,7 +23,7 @@ def run_checks(config_path: str | None) -> Iterator[Check]:
     try:
         config = load_config(config_path)
     except InboxAgentError as err:
-        yield False, "config", str(err)
+        yield False, "config", _with_hint(err)
         return
     yield True, "config", str(config.path)
     yield _guard("state database", lambda: _state(config))
@@ -37,10 +37,14 @@ def _guard(label: str, check) -> Check:
     try:
         ok, detail = check()
     except InboxAgentError as err:
-        return False, label, str(err)
+        return False, label, _with_hint(err)
     except Exception as err:  # a check must never crash the report
         return False, label, f"{type(err).__name__}: {err}"
     return ok, label, detail
+
+
+def _with_hint(err: InboxAgentError) -> str:
+    return f"{err} ({err.hint})" if err.hint else str(err)
 
 
 def _state(config: Config) -> tuple[bool, str]:

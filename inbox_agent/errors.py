@@ -63,3 +63,7 @@ class LockBusy(InboxAgentError):
     """Another inbox-agent process holds the lock."""
 
     exit_code = 3
+
+
+class WebError(InboxAgentError):
+    """The review page cannot be served (address in use, host unknown)."""

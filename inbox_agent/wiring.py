@@ -10,7 +10,8 @@ import contextlib
 import sqlite3
 from collections.abc import Callable, Iterator
 
-from inbox_agent.config import Config, imap_password
+from inbox_agent.config import Config
+from inbox_agent.config.credentials import imap_password
 from inbox_agent.mail.local import MaildirSource, MboxSource
 from inbox_agent.mail.source import MailSource
 from inbox_agent.search.index import ArchiveIndex

@@ -127,6 +127,8 @@ def doctor(ctx: click.Context) -> None:
     for ok, label, detail in run_checks(ctx.find_root().obj["config_path"]):
         problems += not ok
         click.echo(f"{'ok ' if ok else 'ERR'}  {label}: {detail}")
+        if label == "config" and not ok:
+            ctx.exit(2)  # as every command does on a config error
     if problems:
         ctx.exit(1)
 
@@ -160,7 +162,7 @@ def demo(ctx: click.Context, home: str | None, serve: bool) -> None:
 
 @main.command("serve")
 @click.option("--host", help="Address to listen on (default: web.host, 127.0.0.1).")
-@click.option("--port", type=int, help="Port (default: web.port).")
+@click.option("--port", type=click.IntRange(1, 65535), help="Port (default: web.port).")
 @click.pass_context
 def serve_cmd(ctx: click.Context, host: str | None, port: int | None) -> None:
     """Serve the review page (only on this machine unless --host says otherwise)."""

@@ -7,6 +7,7 @@ htmx only boosts the forms and links so pages swap without a full reload.
 from __future__ import annotations
 
 import secrets
+import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +22,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from inbox_agent import pipeline
 from inbox_agent.config import Config
-from inbox_agent.errors import InboxAgentError
+from inbox_agent.config.checks import valid_host
+from inbox_agent.errors import ConfigError, InboxAgentError, WebError
 from inbox_agent.review import approve as review
 from inbox_agent.web import insights_views, views
 from inbox_agent.web.security import CSRF_FIELD, SecurityMiddleware, checked_form, is_loopback
@@ -227,6 +229,23 @@ def _batch_actions(app: FastAPI, site: Site) -> None:
         return RedirectResponse(f"/?msg=batch&n={len(report.approved)}", status_code=303)
 
 
+def check_listen(host: str, port: int) -> None:
+    """One clear line, before the server starts, when the address cannot be listened on."""
+    if not valid_host(host):
+        raise ConfigError(f"{host!r} is not a host name or an IP address",
+                          hint="pass --host 127.0.0.1 or set web.host")
+    try:
+        infos = socket.getaddrinfo(host.strip("[]"), port, type=socket.SOCK_STREAM)
+        family, kind, proto, _, address = infos[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(address)
+    except OSError as err:
+        reason = getattr(err, "strerror", None) or str(err)
+        raise WebError(f"the review page cannot listen on {host} port {port} ({reason})",
+                       hint="pass --port with a free port, or set web.port") from None
+
+
 def serve(config: Config, host: str | None = None, port: int | None = None,
           echo: Callable[[str], None] = print) -> None:
     """Serve the review page until interrupted; a session token guards non-loopback hosts."""
@@ -234,6 +253,7 @@ def serve(config: Config, host: str | None = None, port: int | None = None,
 
     host = host or config.web.host
     port = config.web.port if port is None else port
+    check_listen(host, port)
     token = None
     allowed: tuple[str, ...] = ()
     if not is_loopback(host):

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from tests.unit.test_config import MINIMAL, write
+from tests.unit.config.test_load import MINIMAL, write
 
 pytestmark = pytest.mark.process
 

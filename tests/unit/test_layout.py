@@ -125,3 +125,13 @@ def test_every_mail_source_kind_is_registered_and_accepted_by_the_config():
 
 def test_every_archive_kind_is_registered_and_accepted_by_the_config():
     assert set(archive_kinds.KINDS) == set(CHOICES[("archive", "kind")])
+
+
+def test_every_model_and_embedding_provider_is_the_one_the_config_accepts():
+    from inbox_agent import doctor
+    from inbox_agent.config.settings import EMBEDDING_PROVIDERS, LLM_PROVIDERS
+    from inbox_agent.drafting import llm
+    from inbox_agent.search import embeddings
+
+    assert set(llm.PROVIDERS) == set(LLM_PROVIDERS) == set(doctor.PROVIDERS)
+    assert set(embeddings._PROVIDERS) == set(EMBEDDING_PROVIDERS)

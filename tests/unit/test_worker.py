@@ -96,9 +96,8 @@ def test_archive_reimport_fires_on_mondays_at_noon(config):
      ("timezone", "Mars/Olympus"), ("reindex_hour", "99"), ("reindex_day_of_week", "8-9")],
 )
 def test_an_invalid_schedule_value_is_a_config_error_naming_the_key(tmp_path, key, value):
-    config = load_config(write_config(tmp_path, f'[schedule]\n{key} = "{value}"\n'))
-    with pytest.raises(ConfigError, match=rf"schedule\.{key}"):
-        worker.next_fire_times(config)
+    with pytest.raises(ConfigError, match=rf"schedule\.{key}"):  # at load, before any job
+        load_config(write_config(tmp_path, f'[schedule]\n{key} = "{value}"\n'))
 
 
 # --- job store and catch-up ----------------------------------------------------------

@@ -255,10 +255,8 @@ def test_edit_statistics_give_the_mean_similarity_per_week(env):
 
 
 def test_smtp_mode_without_a_server_says_what_to_set(tmp_path):
-    env = make_env(tmp_path, [THANKS], mode="smtp")
-    with pytest.raises(InboxAgentError, match="smtp_host"):
-        review.approve(env.config, env.draft_id("<m1@reader.example>"),
-                       source=env.source_factory())
+    with pytest.raises(InboxAgentError, match="smtp_host"):  # at load, before any draft
+        make_env(tmp_path, [THANKS], mode="smtp")
 
 
 # --- a real IMAP server ----------------------------------------------------------------------

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from inbox_agent.config import imap_password, load_config, resolve_secret
+from inbox_agent.config import load_config
+from inbox_agent.config.credentials import imap_password, resolve_secret
 from inbox_agent.errors import ConfigError
 from tests.support import ROOT
 
