@@ -22,7 +22,7 @@ from inbox_agent.review import queries
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+@click.option("--config", "config_path", type=click.Path(),
               help="config.toml to use (default: $INBOX_AGENT_CONFIG, "
                    "$INBOX_AGENT_HOME/config.toml, ./config.toml).")
 @click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")

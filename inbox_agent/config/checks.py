@@ -194,6 +194,9 @@ def state_db(config: Config, where: str) -> None:
             head = handle.read(len(SQLITE_HEADER))
     except FileNotFoundError:
         return  # created at first use
+    except NotADirectoryError:
+        raise ConfigError(f"{where}: state.db {path}: a part of that path is a file, not a "
+                          "folder", hint="set state.db to a path inside a folder") from None
     except OSError as err:
         raise ConfigError(f"{where}: state.db {path} cannot be read ({err.strerror})",
                           hint="check the file's owner and permissions") from None

@@ -57,6 +57,9 @@ def load_config(path: str | Path | None = None) -> Config:
         raw = tomllib.loads(config_path.read_text(encoding="utf-8"))
     except FileNotFoundError as err:
         raise ConfigError(f"{config_path}: file not found", hint="pass --config PATH") from err
+    except IsADirectoryError:
+        raise ConfigError(f"{config_path} is a folder, not a config file",
+                          hint=f"pass --config {config_path / 'config.toml'}") from None
     except (OSError, UnicodeDecodeError) as err:
         raise ConfigError(f"{config_path}: cannot read it ({err})") from err
     except tomllib.TOMLDecodeError as err:
@@ -68,6 +71,10 @@ def parse_config(raw: dict, config_path: Path) -> Config:
     """Build a Config from parsed TOML, validating names, types and choices."""
     where = str(config_path)
     home = Path(os.environ.get(HOME_ENV) or config_path.parent).expanduser().resolve()
+    if home.exists() and not home.is_dir():
+        named = f"{HOME_ENV}={home}" if os.environ.get(HOME_ENV) else str(home)
+        raise ConfigError(f"{named} is a file, not a folder",
+                          hint=f"point {HOME_ENV} to the folder for inbox-agent's data")
     sections: dict[str, object] = {}
     for name, value in raw.items():
         if name not in SECTIONS:

@@ -128,12 +128,22 @@ class MaildirSource(_LocalSource):
         for sub in ("new", "cur"):
             with os.scandir(self.path / sub) as entries:
                 for entry in entries:
-                    if not entry.name.startswith(".") and entry.is_file():
-                        times[entry.name.split(box.colon)[0]] = entry.stat().st_mtime
+                    try:
+                        if not entry.name.startswith(".") and entry.is_file():
+                            times[entry.name.split(box.colon)[0]] = entry.stat().st_mtime
+                    except OSError:  # a broken link: fetch says so and leaves it for later
+                        continue
         return times
 
     def uids(self, folder: str, since: dt.date | None = None) -> list[int]:
         _check_folder(folder)
+        try:
+            return self._uids(since)
+        except OSError as err:
+            raise MailboxError(f"cannot read the Maildir {self.path} ({err.strerror})",
+                               hint="check the folder's owner and permissions") from err
+
+    def _uids(self, since: dt.date | None) -> list[int]:
         times = self._delivery_times()
         # Dot-files (.gitkeep, editor leftovers) are not messages, though mailbox lists them.
         keys = [key for key in self._open().iterkeys() if not key.startswith(".")]
@@ -155,6 +165,10 @@ class MaildirSource(_LocalSource):
                 raw = box.get_bytes(key) if key is not None else None
             except (KeyError, FileNotFoundError):
                 raw = None
+            except OSError as err:  # unreadable now: not recorded, so read again next pass
+                log.warning("Maildir %s: message uid %s cannot be read (%s), left for the next "
+                            "pass", self.path, uid, err.strerror)
+                continue
             if raw is None:
                 log.warning("Maildir %s: message uid %s is gone, skipped", self.path, uid)
                 continue
@@ -162,8 +176,10 @@ class MaildirSource(_LocalSource):
             yield _fetched(self.account, uid, raw, date, self.max_message_mb)
 
     def _drafts(self) -> mailbox.Maildir:
-        try:
-            return mailbox.Maildir(self.drafts_path, factory=None, create=True)
+        try:  # an existing folder (even empty) gets the Maildir structure it lacks
+            for sub in ("tmp", "new", "cur"):
+                (self.drafts_path / sub).mkdir(parents=True, exist_ok=True)
+            return mailbox.Maildir(self.drafts_path, factory=None, create=False)
         except OSError as err:
             raise MailboxError(
                 f"cannot create the drafts Maildir {self.drafts_path}: {err.strerror}"

@@ -118,7 +118,10 @@ class ArchiveIndex(HybridSearch):
                 if url
                 else "check that the folder is writable and not in use"
             )
-            raise IndexError_(f"could not open {target}: {err}", hint=hint) from err
+            reason = err.strerror if isinstance(err, OSError) and err.strerror else err
+            if isinstance(err, FileExistsError | NotADirectoryError):
+                reason, hint = "a file is in the way of its folder", "set [index] path to a folder"
+            raise IndexError_(f"cannot open {target} ({reason})", hint=hint) from err
         return self._client
 
     def _collection(self, suffix: str = "") -> Any:

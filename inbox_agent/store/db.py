@@ -123,10 +123,18 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+WRITABLE_HINT = "set state.db (or INBOX_AGENT_HOME) to a folder you can write"
+
+
 def connect(path: Path | str) -> sqlite3.Connection:
     """Open (creating if needed) the state database and apply pending migrations."""
     if str(path) != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        folder = Path(path).parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise StoreError(f"cannot create the state folder {folder} ({err.strerror})",
+                             hint=WRITABLE_HINT) from None
     try:
         conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
         conn.row_factory = sqlite3.Row
@@ -135,7 +143,15 @@ def connect(path: Path | str) -> sqlite3.Connection:
         conn.execute("PRAGMA synchronous = NORMAL")
         migrate(conn)
     except sqlite3.DatabaseError as err:
-        raise StoreError(f"{path}: cannot open the state database ({err})") from err
+        if isinstance(err, sqlite3.OperationalError) and "unable to open" in str(err):
+            raise StoreError(f"{path}: cannot open the state database ({err})",
+                             hint=WRITABLE_HINT) from err
+        if "readonly" in str(err):
+            raise StoreError(f"{path}: the state database is read-only ({err})",
+                             hint=WRITABLE_HINT) from err
+        raise StoreError(f"{path}: cannot open the state database ({err})",
+                         hint="move the file away to start afresh, or restore it from a "
+                         "backup (it holds the replies, drafts and history)") from err
     return conn
 
 

@@ -23,7 +23,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from inbox_agent import pipeline
 from inbox_agent.config import Config
 from inbox_agent.config.checks import valid_host
-from inbox_agent.errors import ConfigError, InboxAgentError, WebError
+from inbox_agent.errors import (
+    ConfigError,
+    InboxAgentError,
+    IndexError_,
+    StoreError,
+    WebError,
+)
 from inbox_agent.review import approve as review
 from inbox_agent.web import insights_views, views
 from inbox_agent.web.security import CSRF_FIELD, SecurityMiddleware, checked_form, is_loopback
@@ -121,7 +127,8 @@ def _error_pages(app: FastAPI, site: Site) -> None:
 
     @app.exception_handler(InboxAgentError)
     async def domain_error(request: Request, exc: InboxAgentError) -> Response:
-        return site.render(request, "error.html", 409, error=exc)
+        status = 503 if isinstance(exc, StoreError | IndexError_) else 409  # unusable, not a clash
+        return site.render(request, "error.html", status, error=exc)
 
 
 def _pages(app: FastAPI, site: Site) -> None:

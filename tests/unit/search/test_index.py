@@ -198,7 +198,7 @@ def test_reset_drops_the_archive(index, embeddings):
 def test_an_unusable_path_raises_an_index_error(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
-    with pytest.raises(IndexError_, match="could not open"):
+    with pytest.raises(IndexError_, match="cannot open"):
         ArchiveIndex(Settings(path=blocker / "vs"), RecordingEmbeddings()).count()
 
 
