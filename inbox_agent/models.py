@@ -53,6 +53,11 @@ class Attachment:
     size: int
 
 
+# A ParsedMail defect starting with this means the reader's words could not be read from the
+# body (MIME nested beyond reading, say): triage sets such mail apart with the defect as reason.
+UNREADABLE = "body not read in full"
+
+
 @dataclass(frozen=True)
 class ParsedMail:
     """What parse.parse_message() extracts from RFC 822 bytes."""

@@ -19,13 +19,15 @@ from inbox_agent.intake.quotes import split_reply
 from inbox_agent.mail.headers import MAX_HEADER_CHARS as MAX_HEADER_CHARS  # re-exported
 from inbox_agent.mail.headers import HeaderReader, decode_bytes, decode_header_value, one_line
 from inbox_agent.mail.headers import safe_call as _safe
-from inbox_agent.models import Attachment, ParsedMail
+from inbox_agent.models import UNREADABLE, Attachment, ParsedMail
 from inbox_agent.text.html import html_to_text, tree_text, visible_tree
 from inbox_agent.text.language import detect_language
 
 MAX_TEXT_CHARS = 200_000  # body text kept and processed per message
 MAX_HTML_CHARS = 500_000  # HTML handed to the converter
 MAX_PART_BYTES = 4 * MAX_TEXT_CHARS  # raw bytes decoded per text part
+MAX_HTML_PART_BYTES = 4 * MAX_HTML_CHARS  # raw bytes decoded per HTML part
+MAX_DEPTH = 100  # MIME nesting levels read; real mail nests a handful
 
 
 def _words(text: str) -> tuple[str, ...]:
@@ -71,8 +73,12 @@ def parse_message(raw: bytes) -> ParsedMail:
     try:  # compat32 keeps header values as plain text: they are decoded here, once
         msg = BytesParser(policy=policy.compat32).parsebytes(raw)
     except Exception as err:  # noqa: BLE001 - the stdlib parser is not supposed to raise
-        defects.append(f"MIME structure unreadable ({type(err).__name__}), read as plain text")
+        # The headers still tell who wrote and about what; the body is not guessed at (read
+        # as text it would be raw MIME), so the message is set apart with this reason.
+        why = "nested too deeply" if isinstance(err, RecursionError) else type(err).__name__
+        defects.append(f"{UNREADABLE}: MIME structure unreadable ({why})")
         msg = BytesParser(policy=policy.compat32).parsebytes(raw, headersonly=True)
+        msg.set_payload("")
     return _build(msg, defects)
 
 
@@ -164,17 +170,28 @@ class _Body:
         self.html: list[str] = []
         self.attachments: list[Attachment] = []
         self._chars = 0
+        self._html_chars = 0
 
-    def collect(self, part: Message, depth: int = 0) -> None:
-        if depth > 30:
-            self.defects.append("MIME nesting deeper than 30 levels, inner parts skipped")
-            return
+    def collect(self, message: Message) -> None:
+        """Every part in order, depth first, without recursion, down to MAX_DEPTH levels."""
+        stack: list[tuple[Message, int]] = [(message, 0)]
+        while stack:
+            part, depth = stack.pop()
+            if depth > MAX_DEPTH:
+                self.defects.append(f"{UNREADABLE}: MIME nesting deeper than {MAX_DEPTH} "
+                                    "levels, inner parts not read")
+                continue
+            if part.is_multipart():
+                payload = _safe(part.get_payload, [])
+                subs = payload if isinstance(payload, list) else []
+                stack.extend((sub, depth + 1) for sub in reversed(subs))
+            else:
+                self._leaf(part)
+
+    def _leaf(self, part: Message) -> None:
         ctype = _safe(part.get_content_type, "text/plain")
-        if part.is_multipart():
-            payload = _safe(part.get_payload, [])
-            for sub in payload if isinstance(payload, list) else []:
-                self.collect(sub, depth + 1)
-            return
+        if ctype.startswith("multipart/") and not part.get_payload():
+            return  # a body set aside as unreadable
         if ctype.startswith("multipart/"):
             self.defects.append(f"{ctype} boundary not found, body read as plain text")
             self.plain.append(self._decode(part, "text/plain"))
@@ -189,7 +206,8 @@ class _Body:
         data = _safe(lambda: part.get_payload(decode=True), b"") or b""
         if not isinstance(data, bytes):
             data = str(data).encode("utf-8", "replace")
-        data = data[:MAX_PART_BYTES]
+        html = ctype == "text/html"
+        data = data[: MAX_HTML_PART_BYTES if html else MAX_PART_BYTES]
         charset = _safe(part.get_content_charset, None) or ""
         if charset:
             text, problem = decode_bytes(data, charset)
@@ -204,17 +222,28 @@ class _Body:
             if problem:
                 text = data.decode("cp1252", "replace")
                 self.defects.append(f"{ctype} part without charset is not utf-8, read as cp1252")
-        room = max(MAX_TEXT_CHARS - self._chars, 0)
-        if len(text) > room:
-            self.defects.append(f"body text truncated to {MAX_TEXT_CHARS} characters")
-            text = text[:room]
-        self._chars += len(text)
+        if html:  # markup has its own budget: the text it holds is bounded after conversion
+            room = max(MAX_HTML_CHARS - self._html_chars, 0)
+            if len(text) > room:
+                self.defects.append(f"{UNREADABLE}: HTML longer than {MAX_HTML_CHARS} "
+                                    "characters, the rest not read")
+                text = text[:room]
+                if text.rfind("<") > text.rfind(">"):  # not half a tag, read as text
+                    text = text[: text.rfind("<")]
+            self._html_chars += len(text)
+        else:
+            room = max(MAX_TEXT_CHARS - self._chars, 0)
+            if len(text) > room:
+                self.defects.append(f"body text truncated to {MAX_TEXT_CHARS} characters")
+                text = text[:room]
+            self._chars += len(text)
         return text.replace("\r\n", "\n").replace("\r", "\n")
 
     def text(self) -> str:
         if any(p.strip() for p in self.plain):
             return "\n\n".join(p for p in self.plain if p.strip()).strip()
-        return "\n\n".join(html_to_text(h) for h in self.html if h.strip()).strip()
+        text = "\n\n".join(html_to_text(h) for h in self.html if h.strip()).strip()
+        return text[:MAX_TEXT_CHARS]
 
     def reply_and_quotes(self, signer: str = "") -> tuple[str, str]:
         if any(p.strip() for p in self.plain):
@@ -293,7 +322,7 @@ def html_reply(html: str, *, strip_signature: bool = True, signer: str = "") -> 
         marker = cut[0].makeelement("p")
         marker.text = _CUT_MARK
         cut[0].addprevious(marker)
-    text = tree_text(tree)
+    text = tree_text(tree)[: MAX_TEXT_CHARS + len(_CUT_MARK)]
     if _CUT_MARK in text:
         text, rest = text.split(_CUT_MARK, 1)
         quoted.insert(0, rest)

@@ -8,7 +8,7 @@ import unicodedata
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from inbox_agent.models import Issue, ParsedMail, ReplyKind, Triage
+from inbox_agent.models import UNREADABLE, Issue, ParsedMail, ReplyKind, Triage
 
 DEFAULT_SUBJECT_PATTERNS = (
     r"#\s*(?P<number>\d{1,5})\b",
@@ -168,6 +168,11 @@ def classify(mail: ParsedMail) -> tuple[ReplyKind, str]:
         if found:
             return found
     text = mail.reply_text.strip()
+    unreadable = next((d for d in mail.defects if d.startswith(UNREADABLE)), "")
+    if not text and unreadable:
+        why = unreadable.split(": ", 1)[-1]
+        return ReplyKind.OTHER, f"the reader's words cannot be read: {why}; open it in your " \
+            "mail program"
     if not text and mail.body_text.strip():
         return ReplyKind.OTHER, "no words of the reader's own: only quoted history or a signature"
     if not text:

@@ -76,6 +76,25 @@ def has_scripts(html: str) -> bool:
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
+# Containers that only nest (libxml2 stops reading past 256 levels, and the words inside are
+# lost): removed, with their attributes, when a document nests deeper than that.
+_CONTAINER_TAG = re.compile(r"</?(?:div|span|font|center|section|article|table|tbody|thead|"
+                            r"tr|td|th|o:p|u|b|i|em|strong|small|big)\b[^>]{0,4000}>", re.I)
+_ANY_TAG = re.compile(r"<[^>]{0,4000}>")
+
+
+def _parse_bounded(html: str) -> lxml.html.HtmlElement:
+    """Parse; a document nested beyond libxml2's depth limit is read again without its
+    container tags, then, if still too deep, as the text between its tags."""
+    for attempt in (html, _CONTAINER_TAG.sub(" ", html)):
+        parser = lxml.html.HTMLParser()
+        root = lxml.html.document_fromstring(attempt, parser=parser)
+        if not any("Excessive depth" in entry.message for entry in parser.error_log):
+            return root
+    text = html_lib.escape(html_lib.unescape(_ANY_TAG.sub(" ", html)))
+    return lxml.html.document_fromstring(f"<html><body><p>{text}</p></body></html>")
+
+
 def parse_html(html: str | None) -> lxml.html.HtmlElement | None:
     """Parse an HTML document or fragment; None when there is nothing to parse."""
     if not isinstance(html, str):
@@ -84,7 +103,7 @@ def parse_html(html: str | None) -> lxml.html.HtmlElement | None:
     if not html.strip():
         return None
     try:
-        return lxml.html.document_fromstring(html)
+        return _parse_bounded(html)
     except ValueError:  # a declared encoding lxml refuses in a str: parse the bytes instead
         try:
             return lxml.html.document_fromstring(html.encode("utf-8", "replace"))
