@@ -16,14 +16,10 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from inbox_agent.config import Config
-from inbox_agent.drafting import guardrails, llm, prompts
-from inbox_agent.drafting.grounded import (
-    DraftRequest,
-    detect_register,
-    fr_typography,
-    grounded_draft,
-    human_date,
-)
+from inbox_agent.drafting import guardrails, languages, llm, prompts
+from inbox_agent.drafting.grounded import DraftRequest, fr_typography, grounded_draft, human_date
+from inbox_agent.drafting.instructions import grounded_changes
+from inbox_agent.drafting.languages import detect_register
 from inbox_agent.errors import InboxAgentError
 from inbox_agent.models import Draft, Evidence, Issue
 from inbox_agent.store import db as store
@@ -34,7 +30,6 @@ log = logging.getLogger(__name__)
 
 PASSAGE_CHARS = 700
 HISTORY_CHARS = 600
-PLACEHOLDER_WHAT = {"fr": "ce que vous seul savez", "en": "what only you know"}
 
 
 @dataclass
@@ -46,10 +41,12 @@ class ReplyContext:
     allowed_urls: list[str]
     allowed_emails: list[str]
     evidence: list[Evidence] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)  # about the reply itself, on every draft
 
 
-def language_of(config: Config, row: sqlite3.Row) -> str:
-    return row["language"] or config.author.default_language
+def register_of(config: Config, text: str, language: str) -> str:
+    """tu / vous as the reader wrote: the author's default in French, else the polite form."""
+    return detect_register(text, config.author.register if language == "fr" else "vous", language)
 
 
 def build_context(
@@ -66,8 +63,12 @@ def build_context(
     found = index.search(query, k=config.draft.max_issues, answered=answered, relevant_only=True)
     # an issue's link reaches a draft only as http(s): never javascript:, data: or ftp:
     evidence = [e if guardrails.web_links([e.url]) else replace(e, url="") for e in found]
-    language = language_of(config, row)
-    register = detect_register(row["reply_text"], config.author.register)
+    # the reader's language (else the author's), and flags when it is uncertain or mixed
+    language, flags = languages.choose_language(
+        row["language"], row["reply_text"], config.author.default_language
+    )
+    register = register_of(config, row["reply_text"], language)
+    entry = languages.LANGUAGES.get(language)
     request = DraftRequest(
         reply_text=row["reply_text"],
         language=language,
@@ -78,6 +79,7 @@ def build_context(
         tags={key: issue.tags for key, issue in issues.items()},
         register=register,
         issue_languages={key: issue.language for key, issue in issues.items()},
+        full_name=row["from_name"] or "",
     )
     prompt = {
         "author": _author(config),
@@ -87,7 +89,7 @@ def build_context(
             "email": row["from_email"],
             "language": language,
             "language_name": LANGUAGE_NAMES.get(language, language),
-            "register": register,
+            "register": entry.register_word(register) if entry else "",
         },
         "subject": row["subject"],
         "message": row["reply_text"].strip(),
@@ -95,12 +97,13 @@ def build_context(
         "evidence": [_evidence_view(e, language) for e in evidence],
         "history": _history(config, conn, row),
         "examples": _examples(config, index, query, language),
-        "placeholder": guardrails.placeholder(language, PLACEHOLDER_WHAT.get(language, "…")),
+        "placeholder": languages.placeholder(language),
         "min_words": config.draft.min_words,
         "max_words": config.draft.max_words,
     }
     emails = [config.author.email, row["from_email"], row["reply_to"]]
-    return ReplyContext(request, prompt, [e.url for e in evidence if e.url], emails, evidence)
+    urls = [e.url for e in evidence if e.url]
+    return ReplyContext(request, prompt, urls, emails, evidence, flags)
 
 
 def _author(config: Config) -> dict[str, str]:
@@ -222,7 +225,9 @@ def grounded_for(config: Config, context: ReplyContext, **changes: Any) -> Draft
         signature=config.author.signature or config.author.name,
         default_register=config.author.register,
         max_issues=config.draft.max_issues,
+        default_language=config.author.default_language,
     )
+    draft.flags[:0] = context.flags
     return guardrails.check_draft(
         draft,
         reader_text=request.reply_text,
@@ -242,7 +247,8 @@ def model_draft(
     )
 
     def repair(raw: str, reason: str) -> list:
-        return llm.repair_messages(raw, prompts.render("repair.j2", reason=reason))
+        again = prompts.render("repair.j2", reason=reason, reader=variables["reader"])
+        return llm.repair_messages(raw, again)
 
     attempts = 1 if hasattr(model, "max_retries") else 1 + config.llm.max_retries
     reply, why = llm.ask_reply(
@@ -262,7 +268,10 @@ def model_draft(
     cited = [
         e for e in context.evidence if e.url and (e.url.rstrip("/") in cited_urls or e.url in text)
     ]
-    draft = Draft(text=text, language=language, cited=cited, drafter=llm.model_name(model))
+    draft = Draft(
+        text=text, language=language, cited=cited, flags=list(context.flags),
+        drafter=llm.model_name(model),
+    )
     return guardrails.check_draft(
         draft,
         reader_text=context.request.reply_text,
@@ -272,33 +281,11 @@ def model_draft(
         min_words=config.draft.min_words,
         max_words=config.draft.max_words,
         detect=detect_language,
+        register=context.request.register,
     )
 
 
 # --- regenerate -----------------------------------------------------------------
-
-TU = re.compile(r"\btutoi|\btutoy|\buse\s+[\"«]?tu\b|\binformal\b", re.IGNORECASE)
-VOUS = re.compile(r"\bvouvoi|\bvouvoy|\buse\s+[\"«]?vous\b|\bformal\b", re.IGNORECASE)
-SHORTER = re.compile(
-    r"plus court|raccourci|\bbref\b|concis|shorter|\bshort\b|briefer", re.IGNORECASE
-)
-MENTION = re.compile(r"(?:num[ée]ro|n°|issue|billet|#)\s*#?\s*(\d{1,5})\b", re.IGNORECASE)
-
-
-def grounded_changes(instruction: str) -> dict[str, Any]:
-    """What the grounded drafter can apply of an instruction: register, short, issue numbers."""
-    changes: dict[str, Any] = {}
-    if TU.search(instruction):
-        changes["register"] = "tu"
-    elif VOUS.search(instruction):
-        changes["register"] = "vous"
-    if SHORTER.search(instruction):
-        changes["short"] = True
-    numbers = [int(n) for n in MENTION.findall(instruction)]
-    if numbers:
-        changes["mention"] = numbers
-    return changes
-
 
 def regenerate(
     config: Config,
@@ -319,6 +306,7 @@ def regenerate(
     if model is None and config.llm.model:
         model = chat_model(config.llm)
     if model is not None:
+        context = _with_register(context, grounded_changes(instruction).get("register"))
         return model_draft(
             config,
             context,
@@ -348,6 +336,16 @@ def regenerate(
     draft = grounded_for(config, context, **changes)
     draft.flags.extend(flags)
     return draft
+
+
+def _with_register(context: ReplyContext, register: str | None) -> ReplyContext:
+    """The context with the register the author asked for, told to the model and checked."""
+    entry = languages.LANGUAGES.get(context.request.language)
+    if not register or entry is None:
+        return context
+    reader = {**context.prompt["reader"], "register": entry.register_word(register)}
+    request = replace(context.request, register=register)
+    return replace(context, request=request, prompt={**context.prompt, "reader": reader})
 
 
 def _with_issues(

@@ -13,28 +13,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from inbox_agent.drafting.languages import DRAFT_LANGUAGES, LANGUAGES, no_template_flag
+from inbox_agent.drafting.languages import detect_register as detect_register
 from inbox_agent.models import Draft, Evidence
 
 Render = Callable[..., str]
 
-DRAFT_LANGUAGES = ("fr", "en")
-FR_MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
-TU_WORDS = re.compile(r"\b(tu|te|t'|toi|ton|ta|tes|t’)\b", re.IGNORECASE)
-FAMILIAR = re.compile(r"^\s*(salut|coucou)\b|\b(a\+|à\+|bises|biz)\s*$", re.IGNORECASE)
-VOUS_WORDS = re.compile(r"\b(vous|votre|vos)\b", re.IGNORECASE)
 STOP_WORDS = (
     "le la les un une des de du et à au aux en dans pour par sur avec que qui quoi est sont "
     "ce ces cette il elle on nous vous je tu me te se mon ton son ma ta sa mes tes ses pas ne "
@@ -56,22 +40,11 @@ class DraftRequest:
     subject: str = ""
     evidence: Sequence[Evidence] = ()
     tags: dict[str, tuple[str, ...]] = field(default_factory=dict)  # issue key -> tags
-    register: str = ""  # tu / vous, detected when empty
+    register: str = ""  # tu (familiar) / vous (polite), detected when empty
     issue_languages: dict[str, str] = field(default_factory=dict)  # issue key -> language
     short: bool = False  # fewest issues, no quoted sentence
     quote_reader: bool = True  # False when the reader's words must not be echoed
-
-
-def detect_register(text: str, default: str = "vous") -> str:
-    """'tu' or 'vous' as the reader used it, else the default."""
-    tu, vous = len(TU_WORDS.findall(text)), len(VOUS_WORDS.findall(text))
-    if FAMILIAR.search(text.strip()):
-        tu += 2  # "Salut", "A+": a reader who writes this way expects tu
-    if tu > vous:
-        return "tu"
-    if vous > tu:
-        return "vous"
-    return default
+    full_name: str = ""  # the reader's name as they sign, for formal greetings
 
 
 def words(text: str) -> set[str]:
@@ -170,9 +143,8 @@ def human_date(iso: str, language: str) -> str:
         day = date.fromisoformat(iso[:10])
     except ValueError:
         return iso
-    if language == "fr":
-        return f"{day.day} {FR_MONTHS[day.month - 1]} {day.year}"
-    return day.strftime("%B %-d, %Y")
+    entry = LANGUAGES.get(language) or LANGUAGES["en"]
+    return entry.human_date(day.day, day.month, day.year)
 
 
 def pick_topic(request: DraftRequest) -> str:
@@ -204,13 +176,23 @@ def grounded_draft(
     signature: str,
     default_register: str = "vous",
     max_issues: int = 3,
+    default_language: str = "fr",
 ) -> Draft:
-    """A deterministic first draft built from prompts/grounded_<lang>.j2."""
+    """A deterministic first draft built from prompts/grounded_<lang>.j2.
+
+    A reader whose language has no template is answered in `default_language` (the
+    author's), with a flag naming the reader's language. `default_register` applies to
+    French; in the other languages a reader who gives no clue is addressed politely.
+    """
     flags: list[str] = []
-    language = request.language if request.language in DRAFT_LANGUAGES else "en"
-    if request.language and request.language not in DRAFT_LANGUAGES:
-        flags.append(f"reader wrote in '{request.language}': English draft, translate it")
-    register = request.register or detect_register(request.reply_text, default_register)
+    language = request.language
+    if language not in DRAFT_LANGUAGES:
+        language = default_language if default_language in DRAFT_LANGUAGES else "fr"
+        if request.language:
+            flags.append(no_template_flag(request.language, language))
+    register = request.register or detect_register(
+        request.reply_text, default_register if language == "fr" else "vous", language
+    )
     if request.short or request.intent in ("correction", "thanks"):
         max_issues = 1
     answered = [e for e in request.evidence if e.answered]
@@ -224,7 +206,8 @@ def grounded_draft(
     text = render(
         f"grounded_{language}.j2",
         first_name=request.first_name,
-        register=register,
+        full_name=formal_name(request.full_name, request.first_name),
+        register=LANGUAGES[language].register_word(register),
         intent=request.intent or "other",
         topic=pick_topic(request),
         point=salient_point(request.reply_text, request.intent) if request.quote_reader else "",
@@ -237,11 +220,18 @@ def grounded_draft(
     return Draft(text=text, language=language, cited=list(cited), flags=flags, drafter="grounded")
 
 
-# "written in …", per draft language and issue language.
-WRITTEN_IN = {
-    "fr": {"en": "en anglais", "fr": "en français"},
-    "en": {"fr": "in French", "en": "in English"},
-}
+def formal_name(full_name: str, first_name: str) -> str:
+    """The reader's first and last names when their display name is just that
+    ("Katrin Vogel"), else their first name."""
+    parts = full_name.split()
+    if (
+        first_name
+        and 2 <= len(parts) <= 4
+        and parts[0].casefold() == first_name.casefold()
+        and all(re.fullmatch(r"[^\W\d_][\w'’-]*", p) for p in parts)
+    ):
+        return " ".join(parts)
+    return first_name
 
 
 def issue_view(item: Evidence, request: DraftRequest, language: str) -> dict:
@@ -250,19 +240,20 @@ def issue_view(item: Evidence, request: DraftRequest, language: str) -> dict:
     A passage in another language than the draft is not quoted; the issue is
     marked as written in that language instead.
     """
+    entry = LANGUAGES[language]
     issue_language = request.issue_languages.get(item.issue_key, "")
     foreign = bool(issue_language) and issue_language != language
     quiet = request.short or foreign or request.intent == "thanks"
     sentence = "" if quiet else best_sentence(item.passages, request.reply_text)
-    if language == "en":
-        sentence = sentence.replace('"', "'")
+    for mark, inner in entry.nested.items():
+        sentence = sentence.replace(mark, inner)
     return {
         "title": item.title,
         "date": human_date(item.date, language),
         "url": item.url,
         "sentence": sentence,
         "answered": item.answered,
-        "other_language": WRITTEN_IN[language].get(issue_language, "") if foreign else "",
+        "other_language": entry.written_in.get(issue_language, "") if foreign else "",
     }
 
 

@@ -10,22 +10,22 @@ import re
 from collections.abc import Iterable
 from dataclasses import replace
 
+from inbox_agent.drafting import languages
 from inbox_agent.drafting.injection import injection_flags
+from inbox_agent.drafting.languages import PLACEHOLDER_START
 from inbox_agent.drafting.links import Link, address_of, comparable, find_links
 from inbox_agent.models import Draft
 from inbox_agent.text.language import LANGUAGE_NAMES
 
 URL = re.compile(r"https?://[^\s<>\"'«»()\[\]]+", re.IGNORECASE)
-# The start of a placeholder the author must fill in, and a whole one.
-PLACEHOLDER_START = r"\[(?:À COMPLÉTER|A COMPLETER|TO FILL)\s*:"
+# A whole placeholder, and the start of one (every draft language's opening).
 PLACEHOLDER = re.compile(PLACEHOLDER_START + r"[^\]]*\]", re.IGNORECASE)
-PLACEHOLDER_OPEN = {"fr": "[À COMPLÉTER : ", "en": "[TO FILL: "}
 _ANY_PLACEHOLDER = re.compile(PLACEHOLDER_START, re.IGNORECASE)
+
 
 def placeholder(language: str, what: str) -> str:
     """An explicit gap for the author to fill, in the reader's language."""
-    opening = PLACEHOLDER_OPEN["fr" if language == "fr" else "en"]
-    return f"{opening}{what}]"
+    return languages.placeholder(language, what)
 
 
 def placeholders(text: str) -> list[str]:
@@ -35,6 +35,12 @@ def placeholders(text: str) -> list[str]:
 def has_placeholders(text: str) -> bool:
     """True while a placeholder is left in the text, closed or not (approval refuses it)."""
     return bool(_ANY_PLACEHOLDER.search(text))
+
+
+def placeholder_openings(text: str) -> list[str]:
+    """The kinds of placeholder left in the text, as drafts write them: ["[A COMPLETAR: …]"]."""
+    found = (languages.placeholder_opening(m.group(0)) for m in _ANY_PLACEHOLDER.finditer(text))
+    return list(dict.fromkeys(f"{opening}…]" for opening in found))
 
 
 def web_links(urls: Iterable[str]) -> list[str]:
@@ -102,6 +108,27 @@ def language_flags(text: str, expected: str, detect) -> list[str]:
     ]
 
 
+def register_flags(text: str, language: str, expected: str) -> list[str]:
+    """A flag when the draft addresses the reader in the other register only.
+
+    ``expected`` is "tu" (familiar) or "vous" (polite). A draft is flagged when it uses
+    the other form at least twice and never the expected one.
+    """
+    entry = languages.LANGUAGES.get(language)
+    if entry is None or not entry.familiar or expected not in ("tu", "vous"):
+        return []
+    body = PLACEHOLDER.sub(" ", URL.sub(" ", text))
+    familiar, polite = languages.register_counts(body, language)
+    wrong, right = (polite, familiar) if expected == "tu" else (familiar, polite)
+    if wrong < 2 or right:
+        return []
+    other = "vous" if expected == "tu" else "tu"
+    return [
+        f"the draft addresses the reader with \"{entry.register_word(other)}\" but they wrote "
+        f"with \"{entry.register_word(expected)}\": change it or regenerate"
+    ]
+
+
 def word_count(text: str) -> int:
     return len(re.findall(r"\w+", PLACEHOLDER.sub(" ", URL.sub(" ", text))))
 
@@ -126,6 +153,7 @@ def check_draft(
     min_words: int = 0,
     max_words: int = 0,
     detect=None,
+    register: str = "",
 ) -> Draft:
     """Apply every guardrail to a draft; returns a new Draft with cleaned text and flags."""
     text, flags = strip_foreign_urls(draft.text, allowed_urls)
@@ -133,6 +161,8 @@ def check_draft(
     flags += email_flags
     if detect is not None:
         flags += language_flags(text, draft.language, detect)
+    if register:
+        flags += register_flags(text, draft.language, register)
     flags += length_flags(text, min_words, max_words)
     flags += injection_flags(reader_text, subject)
     merged = list(dict.fromkeys([*draft.flags, *flags]))

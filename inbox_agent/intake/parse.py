@@ -21,7 +21,7 @@ from inbox_agent.mail.headers import HeaderReader, decode_bytes, decode_header_v
 from inbox_agent.mail.headers import safe_call as _safe
 from inbox_agent.models import UNREADABLE, Attachment, ParsedMail
 from inbox_agent.text.html import html_to_text, tree_text, visible_tree
-from inbox_agent.text.language import detect_language
+from inbox_agent.text.language import reader_language
 
 MAX_TEXT_CHARS = 200_000  # body text kept and processed per message
 MAX_HTML_CHARS = 500_000  # HTML handed to the converter
@@ -103,7 +103,7 @@ def _build(msg: Message, defects: list[str]) -> ParsedMail:
         body_text=body_text,
         reply_text=reply_text,
         quoted_text=quoted_text,
-        language=detect_language(reply_text or body_text),
+        language=reader_language(reply_text or body_text),
         headers={name: value for name in KEPT_HEADERS if (value := get(name))},
         content_type=_safe(msg.get_content_type, "text/plain"),
         attachments=tuple(body.attachments),

@@ -17,7 +17,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from inbox_agent.config import Config
-from inbox_agent.drafting.guardrails import foreign_addresses, foreign_links, has_placeholders
+from inbox_agent.drafting.guardrails import (
+    foreign_addresses,
+    foreign_links,
+    has_placeholders,
+    placeholder_openings,
+)
 from inbox_agent.errors import InboxAgentError
 from inbox_agent.mail import compose, smtp
 from inbox_agent.mail.source import MailSource
@@ -169,7 +174,7 @@ def _prepare(config: Config, conn, draft_id: int, text: str | None, now) -> _Rea
         raise InboxAgentError(f"draft {draft_id} is empty", hint="write the reply, then approve it")
     if has_placeholders(final):
         raise InboxAgentError(
-            f"draft {draft_id} still has [TO FILL: …] / [À COMPLÉTER : …] parts",
+            f"draft {draft_id} still has {' / '.join(placeholder_openings(final))} parts",
             hint="complete or remove them, then approve",
         )
     reply = store.get_reply(conn, row["reply_id"])

@@ -188,7 +188,7 @@ def detail(config: Config, draft_id: int) -> dict:
         "issue_label": _issue_label(reply["issue_number"], titles),
         "previous": previous,
         "next": following,
-        "placeholders": review.has_placeholders(row["final_text"]),
+        "placeholders": review.placeholder_openings(row["final_text"]),
         "edited": row["final_text"] != row["generated_text"],
         "insight": insights_views.reply_insight(config, reply["id"]),
     }

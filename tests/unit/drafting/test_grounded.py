@@ -85,10 +85,16 @@ def test_english_reader_gets_an_english_draft_even_from_a_french_archive():
     assert "[TO FILL:" in text and "June 8, 2026" in text and ISSUE_41.url in text
 
 
-def test_other_language_gets_an_english_draft_and_a_flag():
+def test_spanish_reader_gets_a_spanish_draft():
     result = draft("¿Funciona la semana de cuatro días en una pyme?", language="es")
-    assert result.language == "en" and result.text.startswith("Hi Marie,")
-    assert any("'es'" in flag for flag in result.flags)
+    assert result.language == "es" and result.text.startswith("Hola, Marie:")
+    assert "8 de junio de 2026" in result.text and not result.flags
+
+
+def test_language_without_template_gets_the_authors_language_and_a_flag():
+    result = draft("Fungerar fyradagarsveckan i ett litet företag?", language="sv")
+    assert result.language == "fr" and result.text.startswith("Bonjour Marie,")
+    assert any("the reader wrote in Swedish" in flag for flag in result.flags)
 
 
 @pytest.mark.parametrize(

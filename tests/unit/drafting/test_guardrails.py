@@ -84,6 +84,52 @@ def test_a_draft_not_in_the_readers_language_is_flagged(text, expected, flagged)
     assert bool(guardrails.language_flags(text, expected, detect_language)) is flagged
 
 
+DRAFTS = {
+    "es": "Hola, Lucía: gracias por tu pregunta, te escribo pronto con algunos ejemplos.",
+    "de": "Hallo Katrin, vielen Dank für deine Nachricht, ich schreibe dir bald mehr dazu.",
+    "it": "Ciao Giulia, grazie per la tua domanda, ti scrivo presto con qualche esempio.",
+    "pt": "Olá, Ana! Agradeço a tua pergunta, escrevo-te em breve com alguns exemplos.",
+    "nl": "Hoi Sanne, bedankt voor je vraag, ik schrijf je snel terug met een paar voorbeelden.",
+    "sv": "Hej Sven, tack för ditt meddelande, jag skriver snart till dig med några exempel.",
+}
+ENGLISH = "Hi, thanks a lot for your message, I will write back soon with a few examples."
+
+
+@pytest.mark.parametrize("language", sorted(DRAFTS))
+def test_the_language_check_holds_for_every_language(language):
+    assert guardrails.language_flags(DRAFTS[language], language, detect_language) == []
+    assert guardrails.language_flags(ENGLISH, language, detect_language)
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected", "flag"),
+    [
+        ("es", "Hola, Lucía:\n\nUsted tiene razón. Le escribo pronto, si usted quiere.",
+         "tu", 'the draft addresses the reader with "usted" but they wrote with "tú"'),
+        ("es", "Hola, Lucía:\n\nGracias por tu mensaje. Te escribo pronto.", "tu", None),
+        ("de", "Guten Tag Katrin,\n\nich danke dir für deine Nachricht.", "vous",
+         'the draft addresses the reader with "du" but they wrote with "Sie"'),
+        ("de", "Hallo Katrin,\n\nich danke Ihnen, dass Sie mir schreiben.", "vous", None),
+        ("nl", "Hoi Sanne,\n\nbedankt voor uw vraag, ik hoop dat u verder kunt.", "tu",
+         'the draft addresses the reader with "u" but they wrote with "je"'),
+        ("fr", "Bonjour Marie,\n\nMerci pour votre message, je vous réponds.", "tu",
+         'the draft addresses the reader with "vous" but they wrote with "tu"'),
+        ("fr", "Bonjour Marie,\n\nMerci pour ton message et votre vigilance.", "tu", None),
+        ("en", "Hi Marie,\n\nThanks for your message, you are right.", "vous", None),
+    ],
+)
+def test_a_model_draft_in_the_other_register_is_flagged(language, text, expected, flag):
+    flags = guardrails.register_flags(text, language, expected)
+    assert flags == ([f"{flag}: change it or regenerate"] if flag else [])
+
+
+def test_placeholder_openings_name_what_is_left_to_fill():
+    text = "[a completar: x] y [A COMPLETAR: z] [À COMPLÉTER\u00a0: w] [zu ergaenzen: q"
+    assert guardrails.placeholder_openings(text) == [
+        "[A COMPLETAR: …]", "[À COMPLÉTER : …]", "[ZU ERGÄNZEN: …]"
+    ]
+
+
 @pytest.mark.parametrize(
     ("words", "flag"),
     [(5, "short"), (20, None), (40, "long")],
@@ -104,7 +150,9 @@ def test_placeholders_do_not_count_as_words_and_are_recognised_in_both_languages
 
 @pytest.mark.parametrize(
     ("language", "expected"),
-    [("fr", "[À COMPLÉTER : x]"), ("en", "[TO FILL: x]"), ("de", "[TO FILL: x]")],
+    [("fr", "[À COMPLÉTER : x]"), ("en", "[TO FILL: x]"), ("de", "[ZU ERGÄNZEN: x]"),
+     ("es", "[A COMPLETAR: x]"), ("it", "[DA COMPLETARE: x]"), ("pt", "[A PREENCHER: x]"),
+     ("nl", "[IN TE VULLEN: x]"), ("sv", "[TO FILL: x]")],
 )
 def test_placeholder_is_in_the_readers_language(language, expected):
     assert guardrails.placeholder(language, "x") == expected

@@ -29,10 +29,15 @@ CONTEXTS = {
                            point="Une question ?", issues=[ISSUE], signature="Camille"),
     "grounded_en.j2": dict(first_name="Ana", intent="idea", topic="", point="An idea.",
                            issues=[ISSUE, ISSUE], signature="Camille"),
+    **{f"grounded_{code}.j2": dict(first_name="Ana", full_name="Ana Lima", register=register,
+                                   intent="question", topic="", point="¿Una pregunta?",
+                                   issues=[ISSUE], signature="Camille")
+       for code, register in (("es", "tú"), ("de", "Sie"), ("it", "tu"), ("pt", "você"),
+                              ("nl", "u"))},
     "system.j2": MODEL_CONTEXT,
     "draft_reply.j2": MODEL_CONTEXT,
     "regenerate.j2": dict(MODEL_CONTEXT, previous_draft="Bonjour Ana, …", instruction="plus court"),
-    "repair.j2": dict(reason="the JSON is malformed"),
+    "repair.j2": dict(reason="the JSON is malformed", reader=READER),
     "tag_reply.j2": dict(message="Une idée ?", intents=["question", "idea"], first_intent="idea",
                          topics=["IA", "semaine de 4 jours"]),
 }
@@ -41,6 +46,9 @@ REQUIRED = {"system.j2": "author", "draft_reply.j2": "message", "regenerate.j2":
             "repair.j2": "reason", "tag_reply.j2": "message"}
 # A fragment each rendering must show.
 SHOWN = {"grounded_fr.j2": "Camille", "grounded_en.j2": "Camille", "system.j2": "Camille",
+         "grounded_es.j2": "Hola, Ana:", "grounded_de.j2": "Guten Tag Ana Lima,",
+         "grounded_it.j2": "Ciao Ana,", "grounded_pt.j2": "Olá, Ana,",
+         "grounded_nl.j2": "Beste Ana,",
          "draft_reply.j2": "<reader_message>\nUne question ?\n</reader_message>",
          "regenerate.j2": "plus court", "repair.j2": "the JSON is malformed",
          "tag_reply.j2": "<reader_message>\nUne idée ?\n</reader_message>"}
@@ -88,3 +96,31 @@ def test_regenerate_prompt_carries_the_previous_draft_and_the_instruction():
     text = prompts.render("regenerate.j2", **CONTEXTS["regenerate.j2"])
     assert "<current_draft>\nBonjour Ana, …\n</current_draft>" in text
     assert "instruction from the author" in text and "<reader_message>" in text
+
+
+@pytest.mark.parametrize(
+    ("language", "name", "register", "rule"),
+    [("fr", "French", "vous", "« guillemets »"), ("es", "Spanish", "usted", "opening ¿ and ¡"),
+     ("de", "German", "du", "„Anführungszeichen“"), ("it", "Italian", "Lei", "«virgolette»"),
+     ("pt", "Portuguese", "você", "“aspas”"), ("nl", "Dutch", "je", "“aanhalingstekens”")],
+)
+def test_the_model_is_told_the_readers_language_register_and_typography(
+    language, name, register, rule
+):
+    reader = dict(READER, language=language, language_name=name, register=register)
+    context = dict(MODEL_CONTEXT, reader=reader)
+    system = prompts.render("system.j2", **context)
+    assert f"in {name}: the reader's language" in system and rule in system
+    assert f'Address the reader with "{register}", as they addressed the author' in system
+    user = prompts.render("draft_reply.j2", **context)
+    assert f'Writes in {name}, addresses the author with "{register}": answer in {name}' in user
+    repair = prompts.render("repair.j2", reason="bad JSON", reader=reader)
+    assert f'The reply stays in {name}, addressing the reader with "{register}".' in repair
+
+
+def test_a_reader_without_register_gets_no_register_rule():
+    reader = dict(READER, language="en", language_name="English", register="")
+    system = prompts.render("system.j2", **dict(MODEL_CONTEXT, reader=reader))
+    assert "Address the reader with" not in system
+    assert "addresses the author" not in prompts.render("draft_reply.j2",
+                                                        **dict(MODEL_CONTEXT, reader=reader))
