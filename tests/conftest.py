@@ -10,6 +10,7 @@ from tests.support import CORPORA, TESTS, require
 
 pytest_plugins = [
     "tests.fixtures_dovecot",
+    "tests.fixtures_cyrus",
     "tests.fixtures_chroma",
     "tests.fixtures_demo",
     "tests.fixtures_openai",
@@ -17,22 +18,30 @@ pytest_plugins = [
 
 
 # Fixtures that start an outside part (those built on them, like imap_user or page, depend
-# on them), and the marker a test using them carries.
+# on them), and the marker a test using them carries. `imap_server` (tests/fixtures_cyrus.py)
+# picks dovecot, cyrus or cyrus_inbox per test; each of its params carries that marker.
 SERVER_FIXTURES = {
     "dovecot": "dovecot",
+    "cyrus": "cyrus",
+    "cyrus_inbox": "cyrus",
     "chroma_server": "chroma_server",
     "browser": "browser",
     "smtp_server": "smtp",
     "demo": "demo",
 }
-INTEGRATION_MARKERS = {"dovecot", "chroma_server", "browser", "smtp", "demo", "process", "corpus"}
+INTEGRATION_MARKERS = {
+    "dovecot", "cyrus", "chroma_server", "browser", "smtp", "demo", "process", "corpus",
+}  # fmt: skip
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Mark each test by the servers it uses; keep tests/unit free of them."""
     misplaced = []
     for item in items:
-        for fixture in getattr(item, "fixturenames", ()):
+        # A parametrized fixture (imap_server) names the server fixture it starts in its param.
+        callspec = getattr(item, "callspec", None)
+        chosen = [v for v in callspec.params.values() if isinstance(v, str)] if callspec else []
+        for fixture in [*getattr(item, "fixturenames", ()), *chosen]:
             marker = SERVER_FIXTURES.get(fixture)
             if marker and not item.get_closest_marker(marker):
                 item.add_marker(marker)

@@ -2,7 +2,9 @@
 
 `start_dovecot()` and `FlakyProxy` are plain code (bench/pull.py uses them too); the pytest
 fixtures `dovecot` (session), `imap_user` (a fresh, empty account per test) and `flaky_proxy`
-wrap them.
+wrap them. `ImapUser` is an account on any test server (tests/fixtures_cyrus.py gives Cyrus
+accounts too); a server object has host, ports, ca_file, its folder names (`prefix`,
+`separator`, `drafts_folder`, `sent_folder`) and add_user().
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import contextlib
 import dataclasses
 import itertools
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -22,10 +25,14 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from tests.support import require
+
+if TYPE_CHECKING:
+    from tests.fixtures_cyrus import CyrusServer
 
 HOST = "127.0.0.1"
 MAIL_UID = 65534  # "nobody": Dovecot refuses uid 0
@@ -154,7 +161,9 @@ def _self_signed_cert(root: Path) -> None:
     )  # fmt: skip
 
 
-def _wait_for_greeting(port: int, process: subprocess.Popen, log: Path) -> None:
+def _wait_for_greeting(
+    port: int, process: subprocess.Popen, log: Path, server: str = "Dovecot"
+) -> None:
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -165,17 +174,17 @@ def _wait_for_greeting(port: int, process: subprocess.Popen, log: Path) -> None:
         time.sleep(0.05)
     process.kill()
     text = log.read_text(errors="replace")[-2000:] if log.exists() else ""
-    raise RuntimeError(f"Dovecot did not answer on {HOST}:{port}: {text}")
+    raise RuntimeError(f"{server} did not answer on {HOST}:{port}: {text}")
 
 
 @dataclass
 class ImapUser:
-    """One account on the test server."""
+    """One account on a test server (Dovecot or Cyrus)."""
 
-    server: DovecotServer
+    server: DovecotServer | CyrusServer
     username: str
     password: str
-    home: Path
+    home: Path | None = None  # Dovecot's mail home; Cyrus keeps mail in its own spool
 
     @property
     def host(self) -> str:
@@ -202,9 +211,57 @@ class ImapUser:
         from imapclient import IMAPClient
 
         client = IMAPClient(self.host, self.plain_port, ssl=False, timeout=30)
+        # Without it each APPEND waits ~40 ms for a delayed ACK (its literal is a 2nd write).
+        client.socket().setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         client.login(self.username, self.password)
         client.normalise_times = False
         return client
+
+    @property
+    def drafts(self) -> str:
+        """The server's name of this account's \\Drafts folder (INBOX.Drafts, Borradores...)."""
+        return self.server.drafts_folder
+
+    @property
+    def sent(self) -> str:
+        """The server's name of this account's \\Sent folder."""
+        return self.server.sent_folder
+
+    def mailbox(self, name: str) -> str:
+        """The server's full name of a personal folder written with "/" ("Done", "A/B")."""
+        if name.upper() == "INBOX":
+            return name
+        return self.server.prefix + name.replace("/", self.server.separator)
+
+    def create_folder(self, name: str) -> str:
+        """Create the personal folder `name`; returns its full name on the server."""
+        full = self.mailbox(name)
+        client = self.client()
+        try:
+            client.create_folder(full)
+        finally:
+            client.logout()
+        return full
+
+    def recreate_folder(self, name: str) -> None:
+        """Delete and create the folder again (a new UIDVALIDITY), then it is empty."""
+        full = self.mailbox(name)
+        client = self.client()
+        try:
+            client.delete_folder(full)
+            client.create_folder(full)
+        finally:
+            client.logout()
+
+    def flags(self, folder: str = "INBOX") -> dict[int, tuple[bytes, ...]]:
+        """uid -> sorted flags (without \\Recent) of every message in `folder` (a full name)."""
+        client = self.client()
+        try:
+            client.select_folder(folder, readonly=True)
+            found = client.get_flags(client.search())
+        finally:
+            client.logout()
+        return {uid: tuple(sorted(set(f) - {rb"\Recent"})) for uid, f in found.items()}
 
     def append(self, folder: str, raw: bytes, flags: Sequence[str] = ()) -> None:
         client = self.client()
@@ -214,11 +271,17 @@ class ImapUser:
             client.logout()
 
     def append_many(self, folder: str, raws: Sequence[bytes], chunk: int = 200) -> None:
-        """Append with MULTIAPPEND, `chunk` messages per command."""
+        """Append with MULTIAPPEND, `chunk` messages per command, lines ending in CRLF."""
+        # Unlike append(), imapclient's multiappend() neither makes line ends CRLF nor raises
+        # on NO (Cyrus refuses bare newlines), and given bare literals it puts two spaces
+        # between them (Cyrus: "Missing required argument"): each gets an empty flag list.
+        messages = [{"msg": re.sub(rb"\r?\n", b"\r\n", raw), "flags": ()} for raw in raws]
         client = self.client()
         try:
-            for start in range(0, len(raws), chunk):
-                client.multiappend(folder, raws[start : start + chunk])
+            for start in range(0, len(messages), chunk):
+                status, said = client.multiappend(folder, messages[start : start + chunk])
+                if status != "OK":
+                    raise RuntimeError(f"MULTIAPPEND to {folder} refused: {said}")
         finally:
             client.logout()
 
@@ -257,6 +320,11 @@ class DovecotServer:
     process: subprocess.Popen
     tokens: TokenServer
     host: str = HOST
+    # How this server names folders (CONFIG above), for tests to check what the client finds.
+    prefix: str = ""
+    separator: str = "."
+    drafts_folder: str = "Drafts"
+    sent_folder: str = "Sent"
     _count: Iterator[int] = field(default_factory=itertools.count)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 

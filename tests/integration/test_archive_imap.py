@@ -1,4 +1,4 @@
-"""Importing the archive from an IMAP folder of sent issues, against a real Dovecot."""
+"""Importing the archive from an IMAP folder of sent issues, against Dovecot and Cyrus."""
 
 from __future__ import annotations
 
@@ -13,8 +13,13 @@ from inbox_agent import pipeline
 from inbox_agent.config import parse_config
 from inbox_agent.search.index import ArchiveIndex
 from inbox_agent.store import db as store
+from tests.fixtures_dovecot import ImapUser
 
-pytestmark = pytest.mark.dovecot
+
+@pytest.fixture
+def imap_user(imap_server) -> ImapUser:
+    """A fresh account on each real IMAP server in turn (tests/fixtures_cyrus.py)."""
+    return imap_server.add_user()
 
 ISSUES = [
     (41, "La semaine de quatre jours, un an après", "semaine-de-quatre-jours",
@@ -37,11 +42,9 @@ def sent_issue(number: int, title: str, slug: str, text: str) -> bytes:
 
 
 def test_sent_issues_in_an_imap_folder_become_the_archive(imap_user, tmp_path, monkeypatch):
-    client = imap_user.client()
-    client.create_folder("Newsletter")
-    client.logout()
+    folder = imap_user.create_folder("Newsletter")  # INBOX.Newsletter on cyrus-inbox
     for number, title, slug, text in ISSUES:
-        imap_user.append("Newsletter", sent_issue(number, title, slug, text))
+        imap_user.append(folder, sent_issue(number, title, slug, text))
     monkeypatch.setenv("TEST_ARCHIVE_IMAP_PW", imap_user.password)
     imap = imap_user.imap_config(password_env="TEST_ARCHIVE_IMAP_PW")
     raw = {"author": {"email": "camille@example.org"}, "imap": imap,

@@ -1,4 +1,5 @@
-"""The IMAP source's pure parts: reconnect delays, FETCH batches, security checks."""
+"""The IMAP source's pure parts: reconnect delays, FETCH batches, security checks, folder
+names in the server's namespace, special-use flags, why a server refused a message."""
 
 from __future__ import annotations
 
@@ -6,7 +7,15 @@ import pytest
 
 from inbox_agent.config import ImapSettings, is_loopback
 from inbox_agent.errors import MailboxError
-from inbox_agent.mail.imap import ImapSource, backoff_delays, body_batches
+from inbox_agent.mail.imap import ImapSource
+from inbox_agent.mail.imap_rules import (
+    Namespaces,
+    backoff_delays,
+    body_batches,
+    refused_message_hint,
+    server_folder,
+    special_use_folder,
+)
 
 
 @pytest.mark.parametrize(
@@ -46,3 +55,64 @@ def test_unsafe_settings_are_refused_for_a_remote_host_before_connecting(overrid
     settings = ImapSettings(**{**base, **overrides})
     with pytest.raises(MailboxError, match=refusal):
         ImapSource(settings, lambda: "unused")
+
+
+# NAMESPACE answers of real servers: Dovecot (maildir), Cyrus's default and Debian's layout.
+DOVECOT = Namespaces("", ".")
+CYRUS = Namespaces("", "/", ("Other Users/", "Shared Folders/"))
+CYRUS_DEBIAN = Namespaces("INBOX.", ".", ("user.", ""))
+
+
+@pytest.mark.parametrize(
+    ("name", "spaces", "server"),
+    [("Drafts", CYRUS_DEBIAN, "INBOX.Drafts"),
+     ("Archive/2024", CYRUS_DEBIAN, "INBOX.Archive.2024"),
+     ("Archive/2024", DOVECOT, "Archive.2024"),
+     ("Archive/2024", CYRUS, "Archive/2024"),
+     ("Drafts", CYRUS, "Drafts"),
+     ("Envoyés", CYRUS_DEBIAN, "INBOX.Envoyés"),
+     ("INBOX", CYRUS_DEBIAN, "INBOX"),
+     ("inbox", CYRUS_DEBIAN, "inbox"),
+     ("INBOX.Drafts", CYRUS_DEBIAN, "INBOX.Drafts"),
+     ("INBOX/Replies", CYRUS_DEBIAN, "INBOX.Replies"),
+     ("user.bob.Shared", CYRUS_DEBIAN, "user.bob.Shared"),
+     ("Other Users/bob", CYRUS, "Other Users/bob"),
+     ("Drafts", Namespaces(), "Drafts")],
+)  # fmt: skip
+def test_a_configured_folder_gets_the_servers_prefix_and_separator(name, spaces, server):
+    assert server_folder(name, spaces) == server
+
+
+def test_server_folder_names_stay_as_they_are():
+    for spaces in (DOVECOT, CYRUS, CYRUS_DEBIAN):
+        for name in ("Drafts", "Archive/2024", "INBOX", "Envoyés"):
+            once = server_folder(name, spaces)
+            assert server_folder(once, spaces) == once
+
+
+LISTING = [
+    ((b"\\HasChildren",), b".", "INBOX"),
+    ((b"\\HasNoChildren",), b".", "INBOX.Drafts"),
+    ((b"\\HasNoChildren", b"\\drafts"), b".", "INBOX.Borradores"),
+    ((b"\\HasNoChildren", b"\\SENT"), b".", "INBOX.Enviados"),
+]
+
+
+@pytest.mark.parametrize(
+    ("flag", "folder"),
+    [(b"\\Drafts", "INBOX.Borradores"), (b"\\Sent", "INBOX.Enviados"), (b"\\Trash", None)],
+)
+def test_special_use_flags_are_matched_in_any_case(flag, folder):
+    assert special_use_folder(LISTING, flag) == folder
+
+
+@pytest.mark.parametrize(
+    ("raw", "said"),
+    [(b"", "empty"), (b" \r\n", "empty"),
+     (b"Subject: hi\r\n\r\nnul \x00 here\r\n", "NUL bytes"),
+     (b"only a line of text\r\n", "does not start with a header"),
+     (b"\r\nbody after no header\r\n", "does not start with a header"),
+     (b"Subject: hi\r\n\r\nfine\r\n", "permissions, quota")],
+)  # fmt: skip
+def test_the_hint_for_a_refused_message_says_what_servers_refuse(raw, said):
+    assert said in refused_message_hint(raw)
