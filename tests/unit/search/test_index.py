@@ -459,3 +459,34 @@ def test_a_reindex_that_dies_half_way_leaves_the_old_index_whole(tmp_path):
     assert rebuilt.count() == whole
     names = {getattr(c, "name", c) for c in rebuilt._connect().list_collections()}
     assert names <= {config.index.collection, config.index.collection + "_style"}
+
+
+def test_an_import_that_dies_half_way_keeps_every_issue_searchable(tmp_path):
+    """An incremental import writes chunk by chunk over the same ids: killed half-way
+    through re-embedding a changed archive, the index still holds every chunk."""
+    import shutil
+
+    from inbox_agent import pipeline
+    from inbox_agent.config import parse_config
+
+    archive = tmp_path / "archive"
+    shutil.copytree(ROOT / "examples" / "archive", archive)
+    config = parse_config(
+        {"author": {"email": "a@example.org"},
+         "archive": {"path": str(archive), "kind": "markdown"},
+         "state": {"db": str(tmp_path / "state.db")}, "index": {"path": str(tmp_path / "vs")}},
+        tmp_path / "config.toml",
+    )  # fmt: skip
+    fake = DeterministicFakeEmbedding(size=32)
+    pipeline.import_archive(config, index=ArchiveIndex(config.index, fake))
+    before = ArchiveIndex(config.index, fake)
+    ids = set(before._stored("metadatas")["ids"])
+    for issue in archive.glob("*.md"):  # every issue edited: every chunk to embed again
+        issue.write_text(issue.read_text(encoding="utf-8") + "\nPost-scriptum.\n", "utf-8")
+    FailingEmbeddings.calls = 0
+    with pytest.raises(IndexError_):
+        pipeline.import_archive(config, index=ArchiveIndex(config.index,
+                                                          FailingEmbeddings(size=32)))
+    after = ArchiveIndex(config.index, fake)
+    assert set(after._stored("metadatas")["ids"]) >= ids
+    assert after.search("semaine de quatre jours", k=1)
