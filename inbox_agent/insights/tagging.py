@@ -16,20 +16,10 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from inbox_agent.intake.triage import detect_intent
+from inbox_agent.intake.intents import INTENTS, rule_intents
 from inbox_agent.models import Issue
 from inbox_agent.text.greeting import strip_greeting
 
-INTENTS = (
-    "question", "thanks", "disagreement", "idea", "story", "correction", "testimonial",
-    "request", "other",
-)  # fmt: skip
-INTENT_LABELS = {
-    "question": "question", "thanks": "thanks", "disagreement": "disagreement",
-    "idea": "idea or suggestion", "story": "personal story", "correction": "correction",
-    "testimonial": "testimonial", "request": "interview, event or partnership request",
-    "other": "other",
-}  # fmt: skip
 QUOTE_CHOICES = ("with_name", "anonymous", "no")
 MAX_TOPICS = 5
 MAX_TOPIC_CHARS = 60
@@ -80,22 +70,6 @@ _NUMBER_WORDS = {
     "five": "5", "seven": "7", "eight": "8", "nine": "9", "ten": "10",
 }  # fmt: skip
 _TOKEN = re.compile(r"[^\W_]+")
-_TESTIMONIAL = re.compile(
-    r"depuis que je (?:te |vous )?lis|je (?:te |vous )?lis depuis|gr[âa]ce [àa] (?:toi|vous|ta|"
-    r"votre|tes|vos)\b|thanks to (?:you|your)\b|(?:a|as|avez) chang[ée] (?:ma|mon|notre)\b"
-    r"|changed (?:my|our|the way)\b|helped (?:me|us)\b|m['’]a (?:beaucoup )?aid[ée]"
-    r"|je recommande|i recommend (?:you|your|it)|i(?:['’]ve| have) been reading"
-    r"|fid[èe]le lect|loyal reader|long-?time reader|lectrice depuis|lecteur depuis",
-)
-_REQUEST = re.compile(
-    r"\binterview|\bpodcast|\bwebinaire?|\bwebinar|\bconf[ée]rence|\btable ronde|\bpanel\b"
-    r"|\bintervenir\b|\bpartenariat|\bpartnership|\bcollaborer|\bcollaborat|\bsponsor"
-    r"|\b[ée]v[ée]nement|\bevent\b|\bspeak at\b|\bkeynote|\binvitation|\bvous inviter"
-    r"|\bt['’]inviter|\binvite you|\bmeetup|\bmasterclass",
-)
-_THANKS = re.compile(r"\bmerci\b|\bthanks?\b|\bthank you\b|\bbravo\b|\bgracias\b|\bdanke\b")
-
-
 # ---- text ------------------------------------------------------------------------------
 
 
@@ -351,24 +325,11 @@ class Tags:
 
 
 def detect_intents(text: str, first: str = "") -> tuple[str, ...]:
-    """The main intent first (from triage, refined: interview/event/partnership requests and
-    testimonials), then every other intent the text also shows."""
-    lower = text[:5_000].lower()
-    main = first or detect_intent(text)
-    requested = bool(_REQUEST.search(lower))
-    testimonial = bool(_TESTIMONIAL.search(lower))
-    if requested and main in ("other", "thanks", "question", "idea"):
-        main = "request"
-    elif testimonial and main in ("other", "thanks", "story"):
-        main = "testimonial"
-    extra = {
-        "question": "?" in lower,
-        "thanks": bool(_THANKS.search(lower)),
-        "testimonial": testimonial,
-        "request": requested,
-    }
-    others = [name for name in INTENTS if extra.get(name) and name != main]
-    return (main or "other", *others)
+    """The leading intent first (`first` when given: the stored one, which the author may have
+    corrected), then every other intent the cue rules see in the text."""
+    found = rule_intents(text)
+    main = first or found[0]
+    return (main, *(name for name in found if name not in (main, "other")))
 
 
 def tag_reply(text: str, vocabulary: Vocabulary, first_intent: str = "") -> Tags:

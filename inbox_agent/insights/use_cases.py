@@ -18,7 +18,6 @@ from inbox_agent.config import Config
 from inbox_agent.drafting import llm, prompts
 from inbox_agent.errors import InboxAgentError
 from inbox_agent.insights.tagging import (
-    INTENTS,
     QUOTE_CHOICES,
     Tags,
     Vocabulary,
@@ -29,6 +28,7 @@ from inbox_agent.insights.tagging import (
     with_emerging,
 )
 from inbox_agent.insights.topics import ArchiveVectors, Insights, ReplyItem, compute, unit_rows
+from inbox_agent.intake.intents import INTENTS
 from inbox_agent.search.embeddings import clean_text
 from inbox_agent.store import db as store
 from inbox_agent.store import insights as store_insights

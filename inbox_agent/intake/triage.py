@@ -6,8 +6,8 @@ import functools
 import re
 import unicodedata
 from collections.abc import Sequence
-from typing import NamedTuple
 
+from inbox_agent.intake.intents import read_intents
 from inbox_agent.models import UNREADABLE, Issue, ParsedMail, ReplyKind, Triage
 
 DEFAULT_SUBJECT_PATTERNS = (
@@ -56,96 +56,6 @@ _MAX_UNSUBSCRIBE_WORDS = 40
 _BARE_REQUEST_WORDS = 6
 
 
-def _rx(*parts: str, first: str = "") -> re.Pattern[str]:
-    """A pattern for lower-cased text: written in lower case, matched case-sensitively.
-
-    `first` lists every character a match can start with (tests/test_triage.py checks it):
-    the regex engine then skips other positions at once instead of trying each alternative
-    there. Both make long alternations several times faster than IGNORECASE.
-    """
-    pattern = "|".join(parts)
-    return re.compile(f"(?=[{first}])(?:{pattern})" if first else pattern, re.MULTILINE)
-
-
-class _Signal(NamedTuple):
-    """Evidence for one intent: `points` per match of `pattern`, at most `cap` in all.
-
-    Every match contains one of the `anchors` (tests/test_triage.py checks it on generated
-    matches), so a text holding none of them is skipped without running the pattern.
-    """
-
-    intent: str
-    pattern: re.Pattern[str]
-    points: int
-    cap: int
-    anchors: tuple[str, ...]
-
-
-def _signal(intent: str, pattern: re.Pattern[str], points: int, cap: int, anchors: str) -> _Signal:
-    return _Signal(intent, pattern, points, cap, tuple(anchors.split()))
-
-
-# Ties go to the earlier intent.
-_INTENT_SIGNALS: tuple[_Signal, ...] = (
-    _signal("correction", _rx(
-        r"\berreur\b|\bcoquille|\btypo\b|\bfaute\s+de\s+frappe|\bmistake\b|\berratum\b"
-        r"|\binexact|\bincorrect|\bse\s+tromp|\bc['’]est\s+faux\b|broken\s+link|\bshould\s+read\b"
-        r"|lien\s+(?:est\s+)?(?:cass[ée]|mort)"
-        r"|le\s+chiffre.{0,60}(?:faux|erron|inexact|pas\s+bon|date\s+de)",
-        first="bcefilmst",
-    ), 4, 8, "erreur coquille typo faute mistake erratum inexact incorrect tromp faux broken"
-             " should lien chiffre"),
-    _signal("disagreement", _rx(
-        r"pas\s+(?:du\s+tout\s+|vraiment\s+)?d['’]\s*accord|\bd[ée]saccord\b|je\s+conteste"
-        r"|pas\s+(?:du\s+tout\s+)?convaincue?|je\s+ne\s+partage\s+pas|i\s+(?:strongly\s+)?disagree"
-        r"|don['’]?t\s+agree|not\s+convinced|beg\s+to\s+differ|you['’]re\s+wrong"
-        r"|too\s+(?:soft|optimistic|naive|quick)|trop\s+(?:optimiste|naïf|naïve|rapide|gentil)"
-        r"|facile\s+à\s+dire|\btu\s+te\s+trompes|\bvous\s+vous\s+trompez|je\s+nuancerais",
-        first="bdfijnptvy",
-    ), 4, 8, "accord contest convainc partage agree convinced differ wrong too trop facile"
-             " tromp nuancer"),
-    _signal("idea", _rx(
-        r"tu\s+devrais|vous\s+devriez|\bsugg[èe]re\b|\bsugg[ée]rer\b|\bsuggest(?!ed)|\bsuggestion"
-        r"|id[ée]e\s+(?:de\s+sujet|pour\s+un)|pourquoi\s+ne\s+pas|un\s+prochain\s+num[ée]ro"
-        r"|ce\s+serait\s+(?:un\s+bon|bien|super|int[ée]ressant)|idea\s+for"
-        r"|you\s+should\s+(?:write|cover|look)|how\s+about\s+(?:an?\s+)?issue"
-        r"|j['’]aimerais\s+(?:bien\s+)?(?:lire|que\s+tu)",
-        first="chijpstuvy",
-    ), 3, 6, "devrais devriez sugg idée idee pourquoi prochain serait idea should about aimerais"),
-    _signal("question", _rx(r"\w\W{0,3}\?"), 2, 6, "?"),
-    _signal("story", _rx(
-        r"ça\s+m['’]est\s+arriv|cela\s+m['’]est\s+arriv|quand\s+j['’][ée]tais|je\s+me\s+souviens"
-        r"|i\s+remember|when\s+i\s+was|happened\s+to\s+me",
-        first="chijqwç",
-    ), 2, 4, "arriv quand souviens remember when happened"),
-    _signal("story", _rx(
-        r"\bchez\s+nous\b|\b(?:mon|ma|notre)\s+(?:entreprise|boîte|entrepôt|[ée]quipe|service)\b"
-        r"|dans\s+(?:mon|ma|notre)\s+(?:boulot|travail)|il\s+y\s+a\s+(?:deux|trois|\d+)\s+ans"
-        r"|j['’]ai\s+(?:v[ée]cu|fait|pass[ée]|travaill[ée]|quitt[ée]|demand[ée])"
-        r"|l['’]an\s+dernier|\bon\s+a\s+(?:fait|test[ée]|essay[ée])|\blast\s+year\b"
-        r"|\b(?:in|at)\s+my\s+(?:company|team|job|work|office)|\bmy\s+(?:team|company)\b"
-        r"|\bwe\s+(?:tried|did|had)\b|ich\s+habe|\bmeine?\b|\bmi\s+(?:empresa|equipo)\b"
-        r"|\bnous\s+avons\b",
-        first="acdijlmnow",
-    ), 1, 4, "chez entreprise boîte entrepôt quipe service boulot travail ans ai dernier on"
-             " year my we habe mein mi avons"),
-)  # fmt: skip
-_QUESTION_START = _rx(
-    r"^\s*(?:est-ce|pourquoi|comment|combien|quel(?:le)?s?\b|pourrais|pourriez|peux-tu"
-    r"|pouvez-vous|sais-tu|savez-vous|why|how|what|where|which|could\s+you|can\s+you"
-    r"|do\s+you|is\s+there|are\s+there|would\s+you)\b"
-)
-_THANKS = _rx(
-    r"\bmerci\b|\bthanks?\b|\bthank\s+you\b|\bbravo\b|\bgracias\b|\bdanke\b|\bgrazie\b"
-    r"|\bsuper\s+(?:num[ée]ro|article|lettre)|\bgreat\s+(?:issue|post|read|piece)"
-    r"|\bj['’]adore\b|\blove(?:d)?\s+(?:it|this)|\bbrilliant\b",
-    first="bdgjlmst",
-)
-_SHORT_THANKS_WORDS = 40
-_MAX_INTENT_CHARS = 5_000  # a reader's point is made in the first few paragraphs
-_MIN_STORY_POINTS = 2
-
-
 def triage(
     mail: ParsedMail,
     issues: Sequence[Issue] | IssueIndex = (),
@@ -157,7 +67,8 @@ def triage(
     """
     kind, reason = classify(mail)
     number = find_issue_number(mail, issues, subject_patterns)
-    intent = detect_intent(mail.reply_text or mail.body_text) if kind is ReplyKind.REPLY else ""
+    text = mail.reply_text or mail.body_text
+    intent = read_intents(text).primary if kind is ReplyKind.REPLY else ""
     return Triage(kind=kind, reason=reason, issue_number=number, intent=intent)
 
 
@@ -233,29 +144,6 @@ def _unsubscribe_request(text: str, subject: str) -> str:
     if _UNSUB_ANY.search(subject) and words <= _BARE_REQUEST_WORDS:
         return f"asks to leave the list (subject {subject!r})"
     return ""
-
-
-def detect_intent(text: str) -> str:
-    """thanks / question / disagreement / idea / story / correction / other."""
-    text = text[:_MAX_INTENT_CHARS].strip().lower()
-    if not text:
-        return "other"
-    scores = dict.fromkeys((s.intent for s in _INTENT_SIGNALS), 0)
-    for signal in _INTENT_SIGNALS:
-        if any(anchor in text for anchor in signal.anchors):
-            found = len(signal.pattern.findall(text))
-            scores[signal.intent] += min(found * signal.points, signal.cap)
-    if not scores["question"] and _QUESTION_START.search(text):
-        scores["question"] = 1
-    if scores["story"] < _MIN_STORY_POINTS:
-        scores["story"] = 0
-    best = max(scores, key=scores.__getitem__)  # the first of equals wins
-    if scores[best] > 0:
-        return best
-    thanks = _THANKS.search(text)
-    if thanks and (len(text.split()) <= _SHORT_THANKS_WORDS or thanks.start() < 80):
-        return "thanks"
-    return "other"
 
 
 # ---- which issue ------------------------------------------------------------------------

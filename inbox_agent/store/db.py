@@ -261,6 +261,10 @@ def get_reply(conn: sqlite3.Connection, reply_id: int) -> sqlite3.Row | None:
     return conn.execute("SELECT * FROM replies WHERE id=?", (reply_id,)).fetchone()
 
 
+def set_intent(conn: sqlite3.Connection, reply_id: int, intent: str) -> None:
+    conn.execute("UPDATE replies SET intent = ? WHERE id = ?", (intent, reply_id))
+
+
 def replies_to_draft(conn: sqlite3.Connection) -> list[sqlite3.Row]:
     """Replies of kind 'reply' that have no draft yet (or whose drafting failed)."""
     return list(

@@ -13,8 +13,9 @@ from starlette.concurrency import run_in_threadpool
 from inbox_agent.config import Config
 from inbox_agent.errors import InboxAgentError
 from inbox_agent.insights import use_cases as insights_use
-from inbox_agent.insights.tagging import INTENT_LABELS, INTENTS, QUOTE_CHOICES
+from inbox_agent.insights.tagging import QUOTE_CHOICES
 from inbox_agent.insights.topics import Insights
+from inbox_agent.intake.intents import INTENT_LABELS, INTENTS
 from inbox_agent.web.security import checked_form
 
 MESSAGES = {

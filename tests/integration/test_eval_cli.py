@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import DATA
+
 pytestmark = pytest.mark.process
 
 POSTS = {
@@ -46,3 +48,27 @@ def test_eval_retrieval_prints_recall_and_mrr_without_touching_the_users_index(t
     assert result["n"] == 3
     assert result["recall@1"] >= 2 / 3 and result["recall@3"] == 1.0
     assert not home.exists() and not Path(tmp_path / "vectorstore").exists()
+
+
+@pytest.mark.corpus
+def test_eval_intents_on_the_test_split_keeps_harm_at_most_one_percent(corpora):
+    """The shipped reading, scored on the labelled comments of posts it was not trained on:
+    at most 1 % of the readers needing an answer get a thank-you, and the model reads
+    better than the cue rules alone."""
+    labels = [str(DATA / "intents" / f"labels_{language}.jsonl") for language in ("fr", "en")]
+
+    def run(*extra: str) -> dict:
+        args = [a for path in labels for a in ("--labels", path)]
+        done = subprocess.run(
+            [sys.executable, "-m", "inbox_agent", "eval", "intents", *args, "--corpora",
+             str(corpora), "--split", "test", "--json", *extra],
+            capture_output=True, text=True, timeout=600,
+        )
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout)
+
+    read, rules = run(), run("--rules-only")
+    assert read["messages"] == rules["messages"] >= 150
+    assert read["reader"] == "rules+model" and rules["reader"] == "rules"
+    assert read["harm_rate"] <= 0.01
+    assert read["accuracy"] > rules["accuracy"]

@@ -33,6 +33,7 @@ LAZY_OK = (
     "inbox_agent.doctor",  # the provider checks, for `doctor`
     "inbox_agent.demo",
     "inbox_agent.search.evaluate",
+    "inbox_agent.intake.evaluate",  # the labelled-set scoring, for `eval intents`
 )
 
 

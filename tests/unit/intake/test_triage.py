@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from inbox_agent.intake.intents import detect_intent
 from inbox_agent.intake.parse import parse_file, parse_message
-from inbox_agent.intake.triage import detect_intent, find_issue_number, triage
+from inbox_agent.intake.triage import find_issue_number, triage
 from inbox_agent.models import Issue, ReplyKind
 from tests.support import ROOT, require
 
@@ -354,7 +355,7 @@ def _first_chars(items) -> set[str] | None:
 
 
 def _intent_patterns():
-    from inbox_agent.intake import triage as module
+    from inbox_agent.intake import intents as module
 
     named = [(f"{s.intent}-{k}", s.pattern) for k, s in enumerate(module._INTENT_SIGNALS)]
     return [*named, ("question-start", module._QUESTION_START), ("thanks", module._THANKS)]
@@ -384,7 +385,7 @@ def test_intent_patterns_are_written_in_lower_case(name, pattern) -> None:
 
 
 def _signal_cases():
-    from inbox_agent.intake import triage as module
+    from inbox_agent.intake import intents as module
 
     return [pytest.param(s, id=f"{s.intent}-{k}") for k, s in enumerate(module._INTENT_SIGNALS)]
 
@@ -414,7 +415,7 @@ def test_every_match_of_an_intent_pattern_holds_one_of_its_anchors(signal) -> No
 def test_the_anchor_shortcut_changes_no_intent(monkeypatch) -> None:
     """Skipping patterns by anchor only saves work: every demo reply gets the same intent
     as when every pattern runs (an empty anchor is in every text)."""
-    from inbox_agent.intake import triage as module
+    from inbox_agent.intake import intents as module
 
     rows = [r.values[0] for r in _example_rows()]
     require(rows[0] is not None, "examples/replies.jsonl is absent")

@@ -1,0 +1,327 @@
+"""What a reader wants, read from their own words: the intents of a reply, several when the
+reader does several things (thanks + story, two questions, correction + thanks).
+
+Two readers agree here: cue rules (high-precision French and English phrases: objections,
+corrections, requests, ideas…) and, when the reply's embedding is at hand, a small linear
+model over the bundled multilingual embeddings (`IntentModel`, weights shipped in the
+package, trained by scripts/train_intents.py on labelled reader comments). `read_intents`
+combines them; `inbox-agent eval intents` scores the result on a labelled set.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from typing import NamedTuple
+
+import numpy as np
+
+INTENTS = (
+    "question", "thanks", "disagreement", "idea", "story", "correction", "testimonial",
+    "request", "other",
+)  # fmt: skip
+INTENT_LABELS = {
+    "question": "question", "thanks": "thanks", "disagreement": "disagreement",
+    "idea": "idea or suggestion", "story": "personal story", "correction": "correction",
+    "testimonial": "testimonial", "request": "interview, event or partnership request",
+    "other": "other",
+}  # fmt: skip
+# Which intent leads the reply when several are present (the one the author must handle).
+PRECEDENCE = ("correction", "request", "question", "disagreement", "idea", "story",
+              "testimonial", "thanks", "other")
+# A reply with only these intents may get a finished thank-you draft; any other needs the
+# author's own words.
+THANKS_ONLY = frozenset({"thanks", "testimonial"})
+MODEL_FILE = "intent_model.json"
+
+
+def _rx(*parts: str, first: str = "") -> re.Pattern[str]:
+    """A pattern for lower-cased text: written in lower case, matched case-sensitively.
+
+    `first` lists every character a match can start with (tests/unit/intake/test_intents.py
+    checks it): the regex engine then skips other positions at once instead of trying each
+    alternative there. Both make long alternations several times faster than IGNORECASE.
+    """
+    pattern = "|".join(parts)
+    return re.compile(f"(?=[{first}])(?:{pattern})" if first else pattern, re.MULTILINE)
+
+
+class _Signal(NamedTuple):
+    """Evidence for one intent: `points` per match of `pattern`, at most `cap` in all.
+
+    Every match contains one of the `anchors` (tests/unit/intake/test_intents.py checks it on
+    generated matches), so a text holding none of them is skipped without running the pattern.
+    """
+
+    intent: str
+    pattern: re.Pattern[str]
+    points: int
+    cap: int
+    anchors: tuple[str, ...]
+
+
+def _signal(intent: str, pattern: re.Pattern[str], points: int, cap: int, anchors: str) -> _Signal:
+    return _Signal(intent, pattern, points, cap, tuple(anchors.split()))
+
+
+# Cue rules: high-precision phrases, French and English. Ties go to the earlier intent.
+_INTENT_SIGNALS: tuple[_Signal, ...] = (
+    _signal("correction", _rx(
+        r"\berreur\b|\bcoquille|\btypo\b|\bfaute\s+de\s+frappe|\bmistake\b|\berratum\b"
+        r"|\binexact|\bincorrect|\bse\s+tromp|\bc['’]est\s+faux\b|broken\s+link|\bshould\s+read\b"
+        r"|lien\s+(?:est\s+)?(?:cass[ée]|mort)|petite\s+correction|\bit['’]s\s+actually\b"
+        r"|le\s+chiffre.{0,60}(?:faux|erron|inexact|pas\s+bon|date\s+de)"
+        r"|\bet\s+non\s+(?:pas\s+)?(?:\d|l['’]|(?:de|des|du|le|la|les|un|une|en|à)\s)",
+        first="bcefilmpst",
+    ), 4, 8, "erreur coquille typo faute mistake erratum inexact incorrect tromp faux broken"
+             " should lien chiffre correction actually non"),
+    _signal("request", _rx(
+        r"\binterview|\bpodcast|\bwebinaire?|\bwebinar|\bconf[ée]rence|\btable\s+ronde"
+        r"|\bpartenariat|\bpartnership|\bsponsor|\bspeak\s+at\b|\bkeynote|\bmasterclass"
+        r"|\bprojection|\bscreening|\bvos\s+(?:conditions|tarifs|disponibilit[ée]s)"
+        r"|\byour\s+(?:rates|fees|availability)|\bvous\s+inviter|\bt['’]inviter|\binvite\s+you"
+        r"|\bintervenir\s+(?:lors|dans|chez|devant)|\bgive\s+a\s+talk",
+        first="bcgikmpstvwy",
+    ), 4, 8, "interview podcast webinai webinar rence ronde partenariat partnership sponsor"
+             " speak keynote masterclass projection screening vos your inviter invite"
+             " intervenir talk"),
+    _signal("disagreement", _rx(
+        r"pas\s+(?:du\s+tout\s+|vraiment\s+)?d['’]\s*accord|\bd[ée]saccord\b|je\s+conteste"
+        r"|pas\s+(?:du\s+tout\s+)?convaincue?|je\s+ne\s+partage\s+pas|i\s+(?:strongly\s+)?disagree"
+        r"|don['’]?t\s+agree|not\s+convinced|beg\s+to\s+differ|you['’]re\s+wrong"
+        r"|too\s+(?:soft|optimistic|naive|quick)|trop\s+(?:optimiste|naïf|naïve|rapide|gentil)"
+        r"|facile\s+à\s+dire|\btu\s+te\s+trompes|\bvous\s+vous\s+trompez|je\s+nuancerais"
+        r"|je\s+ne\s+(?:te|vous)\s+suis\s+(?:pas|plus)|\bmais\s+l[àa],|\bau\s+contraire\b"
+        r"|i['’]m\s+not\s+sure\s+(?:i\s+)?agree|i\s+don['’]t\s+buy"
+        r"|je\s+ne\s+suis\s+pas\s+(?:s[ûu]r|certaine?)\s+que|\bsauf\s+que\b|\babsurde"
+        r"|n['’]a\s+rien\s+[àa]\s+voir|pas\s+si\s+simple|i['’]m\s+not\s+sure\s+that"
+        r"|that['’]s\s+not\s+(?:true|right|the\s+case)|not\s+so\s+simple",
+        first="abdfijmnpstvy",
+    ), 4, 8, "accord contest convainc partage agree convinced differ wrong too trop facile"
+             " tromp nuancer suis mais contraire buy sauf absurde rien simple sure not"),
+    _signal("idea", _rx(
+        r"tu\s+devrais|vous\s+devriez|\bsugg[èe]re\b|\bsugg[ée]rer\b|\bsuggest(?!ed)|\bsuggestion"
+        r"|id[ée]e\s+(?:de\s+sujet|pour\s+un)|pourquoi\s+ne\s+pas|un\s+prochain\s+num[ée]ro"
+        r"|ce\s+serait\s+(?:un\s+bon|bien|super|int[ée]ressant)|idea\s+for"
+        r"|you\s+should\s+(?:write|cover|look)|how\s+about\s+(?:an?\s+)?issue"
+        r"|je\s+(?:te|vous)\s+recommande\s+(?:le|la|les|l['’]|un|une|de)|il\s+existe\s+(?:aussi\s+)?"
+        r"(?:un|une|des|l['’])|pour\s+ceux\s+qui|il\s+suffit\s+d|tu\s+peux\s+aussi"
+        r"|vous\s+pouvez\s+aussi|you\s+can\s+also|there['’]s\s+also|there\s+is\s+also"
+        r"|have\s+a\s+look\s+at|check\s+out\b|une\s+autre\s+solution|another\s+option"
+        r"|j['’]aimerais\s+(?:bien\s+)?(?:lire|que\s+tu)|\btu\s+pourrais\s+(?:aussi\s+)?"
+        r"(?:parler|[ée]crire|faire|ajouter|utiliser|essayer)|\bvous\s+pourriez\s+(?:aussi\s+)?"
+        r"(?:parler|[ée]crire|faire|ajouter|utiliser|essayer)|you\s+could\s+(?:also\s+)?"
+        r"(?:write|add|use|try)",
+        first="achijpstuvy",
+    ), 3, 6, "devrais devriez sugg idée idee pourquoi prochain serait idea should about aimerais"
+             " pourrais pourriez could recommande existe ceux suffit aussi also look check"
+             " autre another"),
+    _signal("question", _rx(r"\w\W{0,3}\?"), 2, 6, "?"),
+    _signal("question", _rx(  # a question or a call for help without a question mark
+        r"merci\s+d['’]avance|thanks\s+in\s+advance|je\s+n['’]arrive\s+pas|j['’]ai\s+un\s+"
+        r"(?:petit\s+|gros\s+)?(?:probl[èe]me|souci|soucis|bug)|je\s+voudrais\s+savoir"
+        r"|j['’]aimerais\s+savoir|si\s+(?:tu\s+peux|vous\s+pouvez)\s+m['’]aider"
+        r"|une\s+id[ée]e\s+(?:pour|de\s+ce\s+qui)|i\s+can['’]?not\b|i\s+can['’]t\b"
+        r"|i\s+have\s+(?:a|an)\s+(?:problem|issue)|i\s+was\s+wondering|please\s+help"
+        r"|any\s+(?:idea|ideas|advice|tips)\b|je\s+me\s+demande\s+(?:si|comment|pourquoi)",
+        first="ajimpstu",
+    ), 2, 4, "merci thanks arrive ai voudrais aimerais aider idée idee can have wondering help"
+             " any demande"),
+    _signal("story", _rx(
+        r"ça\s+m['’]est\s+arriv|cela\s+m['’]est\s+arriv|quand\s+j['’][ée]tais|je\s+me\s+souviens"
+        r"|i\s+remember|when\s+i\s+was|happened\s+to\s+me",
+        first="chijqwç",
+    ), 2, 4, "arriv quand souviens remember when happened"),
+    _signal("story", _rx(
+        r"\bchez\s+nous\b|\b(?:mon|ma|notre)\s+(?:entreprise|boîte|entrepôt|[ée]quipe|service)\b"
+        r"|dans\s+(?:mon|ma|notre)\s+(?:boulot|travail)|il\s+y\s+a\s+(?:deux|trois|\d+)\s+ans"
+        r"|j['’]ai\s+(?:v[ée]cu|fait|pass[ée]|travaill[ée]|quitt[ée]|demand[ée])"
+        r"|l['’]an\s+dernier|\bon\s+a\s+(?:fait|test[ée]|essay[ée])|\blast\s+year\b"
+        r"|\b(?:in|at)\s+my\s+(?:company|team|job|work|office)|\bmy\s+(?:team|company)\b"
+        r"|\bwe\s+(?:tried|did|had)\b|ich\s+habe|\bmeine?\b|\bmi\s+(?:empresa|equipo)\b"
+        r"|\bnous\s+avons\b",
+        first="acdijlmnow",
+    ), 1, 4, "chez entreprise boîte entrepôt quipe service boulot travail ans ai dernier on"
+             " year my we habe mein mi avons"),
+    _signal("testimonial", _rx(
+        r"depuis\s+que\s+je\s+(?:te\s+|vous\s+)?lis|je\s+(?:te\s+|vous\s+)?lis\s+depuis"
+        r"|gr[âa]ce\s+[àa]\s+(?:toi|vous|ta|votre|tes|vos|ton)\b|thanks\s+to\s+(?:you|your)\b"
+        r"|(?:a|as|avez)\s+chang[ée]\s+(?:ma|mon|notre)\b|changed\s+(?:my|our|the\s+way)\b"
+        r"|helped\s+(?:me|us)\b|m['’]a\s+(?:beaucoup\s+)?aid[ée]|je\s+recommande"
+        r"|i\s+recommend\s+(?:you|your|it)|i(?:['’]ve|\s+have)\s+been\s+reading"
+        r"|fid[èe]le\s+lect|loyal\s+reader|long-?time\s+reader|lectrice\s+depuis"
+        r"|lecteur\s+depuis|saved\s+(?:me|my)\b|m['’]a\s+sauv[ée]",
+        first="acdfghijlmst",
+    ), 2, 4, "lis gr thanks chang changed helped aid recommande recommend reading fid loyal"
+             " reader lectrice lecteur saved sauv"),
+)  # fmt: skip
+_QUESTION_START = _rx(
+    r"^\s*(?:est-ce|pourquoi|comment|combien|quel(?:le)?s?\b|pourrais|pourriez|peux-tu"
+    r"|pouvez-vous|sais-tu|savez-vous|why|how|what|where|which|could\s+you|can\s+you"
+    r"|do\s+you|is\s+there|are\s+there|would\s+you)\b"
+)
+_THANKS = _rx(
+    r"\bmerci\b|\bthanks?\b|\bthank\s+you\b|\bbravo\b|\bgracias\b|\bdanke\b|\bgrazie\b"
+    r"|\bsuper\s+(?:num[ée]ro|article|lettre)|\bgreat\s+(?:issue|post|read|piece)"
+    r"|\bj['’]adore\b|\blove(?:d)?\s+(?:it|this)|\bbrilliant\b",
+    first="bdgjlmst",
+)
+_SHORT_THANKS_WORDS = 40
+_MAX_INTENT_CHARS = 5_000  # a reader's point is made in the first few paragraphs
+_MIN_STORY_POINTS = 2
+
+
+
+
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a reply asks of the author: its intents (the leading one first)."""
+
+    intents: tuple[str, ...]
+    source: str = "rules"  # "rules", or "rules+model" when the classifier took part
+
+    @property
+    def primary(self) -> str:
+        return self.intents[0] if self.intents else "other"
+
+    @property
+    def thanks_only(self) -> bool:
+        """Only thanks or praise: the one case a draft may be finished without the author."""
+        return bool(self.intents) and set(self.intents) <= THANKS_ONLY
+
+
+def cue_scores(text: str) -> dict[str, int]:
+    """Points per intent from the cue rules (0 when no cue fired)."""
+    text = text[:_MAX_INTENT_CHARS].strip().lower()
+    scores = dict.fromkeys(INTENTS, 0)
+    if not text:
+        return scores
+    for signal in _INTENT_SIGNALS:
+        if any(anchor in text for anchor in signal.anchors):
+            found = len(signal.pattern.findall(text))
+            scores[signal.intent] += min(found * signal.points, signal.cap)
+    if not scores["question"] and _QUESTION_START.search(text):
+        scores["question"] = 1
+    if scores["story"] < _MIN_STORY_POINTS:
+        scores["story"] = 0
+    thanks = _THANKS.search(text)
+    if thanks:  # 2: the message is about thanks (short, or thanks first); 1: thanks in passing
+        about_thanks = len(text.split()) <= _SHORT_THANKS_WORDS or thanks.start() < 80
+        scores["thanks"] = 2 if about_thanks else 1
+    return scores
+
+
+def rule_intents(text: str) -> tuple[str, ...]:
+    """The intents the cue rules see, the leading one first ("other" when none)."""
+    scores = cue_scores(text)
+    found = [name for name in INTENTS if scores[name] > 0 and name != "thanks"]
+    if not found:  # a long message that thanks in passing is not a thank-you
+        return {2: ("thanks",), 1: ("other", "thanks")}.get(scores["thanks"], ("other",))
+    best = max(found, key=lambda name: (scores[name], -_ORDER[name]))  # ties: signal order
+    rest = [name for name in PRECEDENCE if name in found and name != best]
+    return _lead((best, *rest, *(["thanks"] if scores["thanks"] else [])))
+
+
+def _lead(intents: Sequence[str]) -> tuple[str, ...]:
+    """Intents without repeats, and never led by thanks or praise when the reply also does
+    something the author must answer: the leading intent decides whether a draft is a
+    finished thank-you."""
+    intents = list(dict.fromkeys(intents))
+    if len(intents) > 1 and "other" in intents:
+        intents.remove("other")
+    needing = [name for name in PRECEDENCE if name in intents and name not in THANKS_ONLY
+               and name != "other"]
+    if intents and intents[0] in THANKS_ONLY and needing:
+        intents.remove(needing[0])
+        intents.insert(0, needing[0])
+    return tuple(intents)
+
+
+_ORDER = {signal.intent: n for n, signal in reversed(list(enumerate(_INTENT_SIGNALS)))}
+_ORDER |= {name: len(_ORDER) + n for n, name in enumerate(INTENTS) if name not in _ORDER}
+
+
+def cue_features(text: str) -> np.ndarray:
+    """The cue rules as model inputs: one value per intent, 1 when its cue fired."""
+    scores = cue_scores(text)
+    return np.array([float(scores[name] > 0) for name in INTENTS], dtype=np.float32)
+
+
+class IntentModel:
+    """A linear scorer (ridge regression) over the reply's embedding and the cue rules that
+    fired: one score per intent (is it present?) and one for "needs an answer"."""
+
+    def __init__(self, classes: Sequence[str], weights: np.ndarray, embedding: str, dims: int,
+                 cue_scale: float, answer_threshold: float) -> None:
+        self.classes = tuple(classes)
+        self.weights = np.asarray(weights, dtype=np.float32)  # (inputs, classes + 1)
+        self.embedding = embedding
+        self.dims = dims  # the embedding's size
+        self.cue_scale = cue_scale
+        self.answer_threshold = answer_threshold
+
+    def inputs(self, vector: Sequence[float], cues: np.ndarray) -> np.ndarray:
+        return np.concatenate([np.asarray(vector, dtype=np.float32), cues * self.cue_scale,
+                               np.ones(1, dtype=np.float32)])
+
+    def scores(self, vector: Sequence[float], cues: np.ndarray) -> tuple[dict[str, float], float]:
+        """(score per intent, "needs an answer" score)."""
+        out = self.inputs(vector, cues) @ self.weights
+        return dict(zip(self.classes, out[:-1].tolist(), strict=True)), float(out[-1])
+
+    def to_json(self) -> dict:
+        packed = base64.b64encode(self.weights.astype(np.float16).tobytes()).decode("ascii")
+        return {"classes": list(self.classes), "dims": self.dims,
+                "inputs": int(self.weights.shape[0]), "weights_f16": packed,
+                "embedding": self.embedding, "cue_scale": self.cue_scale,
+                "answer_threshold": self.answer_threshold}
+
+    @classmethod
+    def from_json(cls, data: dict) -> IntentModel:
+        raw = np.frombuffer(base64.b64decode(data["weights_f16"]), dtype=np.float16)
+        weights = raw.astype(np.float32).reshape(data["inputs"], len(data["classes"]) + 1)
+        return cls(data["classes"], weights, data["embedding"], data["dims"],
+                   data["cue_scale"], data["answer_threshold"])
+
+
+@functools.lru_cache(maxsize=1)
+def shipped_model() -> IntentModel | None:
+    """The model shipped in the package, or None when it is absent."""
+    try:
+        text = resources.files("inbox_agent.intake.data").joinpath(MODEL_FILE).read_text("utf-8")
+    except (FileNotFoundError, ModuleNotFoundError):
+        return None
+    return IntentModel.from_json(json.loads(text))
+
+
+def read_intents(text: str, vector: Sequence[float] | None = None,
+                 model: IntentModel | None = None) -> Reading:
+    """The reply's intents from the cue rules, led by `model`'s best-scored intent over
+    `vector` when given; the other intents the rules saw follow. Thanks never leads when the
+    reply also does something the author must answer, nor when the model scores it as
+    needing an answer, nor when only the model reads a thank-you: a finished thank-you
+    draft needs both readers to agree."""
+    rules = rule_intents(text)
+    if vector is None or model is None or len(vector) != model.dims:
+        return Reading(rules)  # no model, or a vector of another embedding
+    scores, answer = model.scores(vector, cue_features(text))
+    order = sorted(scores, key=lambda name: -scores[name])
+    if rules[0] not in THANKS_ONLY:  # the model never makes a thank-you the rules did not see
+        order = [name for name in order if name not in THANKS_ONLY]
+    intents = _lead([order[0], *rules])
+    if set(intents) <= THANKS_ONLY and answer > model.answer_threshold:
+        needing = next(n for n in order if n not in THANKS_ONLY and n != "other")
+        intents = (needing, *intents)
+    return Reading(intents, "rules+model")
+
+
+def detect_intent(text: str) -> str:
+    """The leading intent of `text` by the cue rules."""
+    return rule_intents(text)[0]

@@ -1,0 +1,140 @@
+"""Intents: the cue rules (French and English), several intents per reply, the leading one
+never a thank-you when the reader needs an answer, and the shipped model."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from inbox_agent.intake.evaluate import Labelled, confusion_table, load_labels, score
+from inbox_agent.intake.intents import (
+    INTENTS,
+    IntentModel,
+    Reading,
+    read_intents,
+    rule_intents,
+    shipped_model,
+)
+from tests.support import DATA, ROOT
+
+CUES = [
+    ("Mais là, je ne te suis pas : la semaine de quatre jours ne marche pas partout.",
+     "disagreement"),
+    ("Je ne vous suis plus sur ce point, l'argument est trop rapide.", "disagreement"),
+    ("I'm not convinced the four-day week scales to hospitals.", "disagreement"),
+    ("Sauf que les indépendants n'ont pas de RTT.", "disagreement"),
+    ("Petite correction : les frais se situent plutôt entre 5 et 15 %, et non 5 à 10 %.",
+     "correction"),
+    ("Erratum : l'étude date de 2019.", "correction"),
+    ("It's actually 2019, not 2021.", "correction"),
+    ("Nous organisons une projection du documentaire : quelles sont vos conditions et "
+     "disponibilités ?", "request"),
+    ("Would you give a talk at our meetup in Lyon?", "request"),
+    ("Une idée de sujet : le droit à la déconnexion des freelances.", "idea"),
+    ("Tu pourrais parler des coopératives d'activité.", "idea"),
+    ("You should write about unions in tech.", "idea"),
+    ("Il existe aussi un outil libre pour ça, Kimai.", "idea"),
+    ("Je n'arrive pas à retrouver le lien vers l'étude, merci d'avance", "question"),
+    ("I was wondering where the 40% figure comes from", "question"),
+    ("Grâce à ta lettre j'ai osé demander un temps partiel.", "testimonial"),
+    ("Merci !", "thanks"),
+    ("Thanks, great issue!", "thanks"),
+]
+
+
+@pytest.mark.parametrize(("text", "intent"), CUES, ids=[f"{c[1]}:{c[0][:25]}" for c in CUES])
+def test_cue_rules_read_the_leading_intent(text, intent):
+    assert rule_intents(text)[0] == intent
+
+
+def test_a_reply_that_thanks_and_tells_a_story_has_both_intents_story_first():
+    text = ("Merci pour ce numéro ! Chez nous, on a testé la semaine de quatre jours l'an "
+            "dernier : j'ai vécu la transition côté RH.")
+    intents = rule_intents(text)
+    assert intents[0] == "story" and "thanks" in intents
+
+
+def test_thanks_never_leads_when_the_reader_also_asks_something():
+    intents = rule_intents("Merci beaucoup ! Une question : tu as une source pour ce chiffre ?")
+    assert intents[0] == "question" and "thanks" in intents
+    assert not Reading(intents).thanks_only
+
+
+def test_a_long_message_that_thanks_in_passing_is_not_read_as_a_thank_you():
+    text = ("Le passage sur les réunions m'a rappelé une longue discussion avec mon équipe, "
+            "qui n'a rien donné de concret pendant des mois, jusqu'à ce qu'une nouvelle "
+            "directrice arrive avec des idées très arrêtées sur le sujet, et pas toujours "
+            "bonnes d'ailleurs, mais enfin les choses ont bougé un peu, merci.")
+    assert not Reading(rule_intents(text)).thanks_only
+
+
+def fake_model(lead: str, answer: float = 0.0, dims: int = 4) -> IntentModel:
+    """A model whose scores put `lead` first whatever the input."""
+    weights = np.zeros((dims + len(INTENTS) + 1, len(INTENTS) + 1), dtype=np.float32)
+    weights[-1, INTENTS.index(lead)] = 5.0
+    weights[-1, INTENTS.index("story")] = 1.0
+    weights[-1, -1] = answer
+    return IntentModel(INTENTS, weights, "fake", dims, 1.0, 0.5)
+
+
+def test_the_model_leads_when_no_cue_fired():
+    reading = read_intents("Bon, voilà mon histoire de bureau.", [0.1] * 4, fake_model("story"))
+    assert reading.primary == "story" and reading.source == "rules+model"
+
+
+def test_the_model_never_makes_a_thank_you_the_rules_did_not_see():
+    text = "Voilà ce qui s'est passé dans notre service la semaine dernière, en détail."
+    reading = read_intents(text, [0.1] * 4, fake_model("thanks"))
+    assert not reading.thanks_only and reading.primary == "story"
+
+
+def test_a_thank_you_scored_as_needing_an_answer_gets_the_next_intent_first():
+    reading = read_intents("Merci !", [0.1] * 4, fake_model("thanks", answer=0.9))
+    assert reading.primary == "story" and "thanks" in reading.intents
+
+
+def test_a_vector_of_another_embedding_leaves_the_rules_alone():
+    reading = read_intents("Merci !", [0.1] * 7, fake_model("story"))
+    assert reading == Reading(("thanks",))
+
+
+def test_the_model_round_trips_through_json():
+    model = fake_model("idea")
+    again = IntentModel.from_json(json.loads(json.dumps(model.to_json())))
+    vector = [0.3, -0.2, 0.1, 0.0]
+    assert read_intents("x", vector, again) == read_intents("x", vector, model)
+
+
+def test_the_shipped_model_is_small_and_fits_the_bundled_embeddings():
+    model = shipped_model()
+    assert model is not None and model.dims == 384 and model.classes == INTENTS
+    assert (ROOT / "inbox_agent/intake/data/intent_model.json").stat().st_size < 20_000
+
+
+def test_harm_counts_messages_needing_an_answer_read_as_a_thank_you():
+    items = [Labelled("a", "", "question", ("question",), True, "test"),
+             Labelled("b", "", "thanks", ("thanks",), False, "test"),
+             Labelled("c", "", "story", ("story", "thanks"), False, "test")]
+    result = score(items, [Reading(("thanks",)), Reading(("thanks",)), Reading(("thanks",))])
+    assert (result["harm"], result["harmed"], result["accuracy"]) == (1, ["a"], 0.6667)
+    assert "question" in confusion_table(result)
+
+
+def test_labels_with_inline_text_need_no_corpora(tmp_path):
+    labels = tmp_path / "labels.jsonl"
+    labels.write_text(json.dumps({"text": "Merci !", "primary": "thanks", "intents": ["thanks"],
+                                  "needs_answer": False, "split": "test"}) + "\n", "utf-8")
+    assert load_labels(labels)[0].text == "Merci !"
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_projects_labels_name_known_intents_and_hold_no_text(language):
+    rows = [json.loads(line) for line in
+            (DATA / "intents" / f"labels_{language}.jsonl").read_text("utf-8").splitlines()]
+    assert len(rows) >= {"fr": 240, "en": 130}[language]
+    for row in rows:
+        assert "text" not in row and "author" not in row
+        assert row["primary"] in INTENTS and set(row["intents"]) <= set(INTENTS)
+        assert row["primary"] == row["intents"][0] and row["split"] in ("train", "test")
