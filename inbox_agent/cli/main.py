@@ -7,8 +7,11 @@ registered on `main` at the end of this module.
 from __future__ import annotations
 
 import logging
+import shutil
 import tempfile
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import click
 
@@ -78,6 +81,7 @@ def status(ctx: click.Context, as_json: bool) -> None:
     if as_json:
         echo_json(info)
         return
+    zone = config_of(ctx).schedule.timezone
     counts = ", ".join(f"{n} {s}" for s, n in info["drafts"].items()) or "none"
     click.echo(f"Drafts: {counts}")
     if info["skipped"]:
@@ -88,17 +92,48 @@ def status(ctx: click.Context, as_json: bool) -> None:
         state = run["status"]
         if state == "running" and not info["running"]:
             state = "interrupted"  # its process died; the next pass resumes the work
-        click.echo(f"Run {run['id']} {run.get('kind', 'run')} {run['started_at']} -> "
-                   f"{run['ended_at'] or '-'} {state}: {run['counts']}")
+        span = when(run["started_at"], zone)
+        if run["ended_at"]:
+            span += "–" + when(run["ended_at"], zone, day=False)
+        done = ", ".join(f"{n} {RUN_COUNTS.get(k, k)}" for k, n in run["counts"].items() if n)
+        kind = "archive re-import" if run.get("kind") == "reindex" else "pass"
+        click.echo(f"Last {kind} {run['id']}: {span}, {state}" + (f" ({done})" if done else ""))
     worker = info.get("worker")
     if worker:
         click.echo(f"Worker: pid {worker.get('pid')} (`{worker.get('command', '')}`) "
-                   f"since {worker.get('since', '')}")
+                   f"since {when(worker.get('since', ''), zone)}")
     if info["running"]:
         click.echo(f"Running now: pid {info['running'].get('pid')} "
                    f"(`{info['running'].get('command', '')}`)")
-    click.echo("Next passes: " + ", ".join(info["next_runs"]))
-    click.echo("Next archive re-import: " + ", ".join(info["next_reindex"]))
+    click.echo("Next passes: " + days(info["next_runs"], zone))
+    click.echo("Next archive re-import: " + days(info["next_reindex"], zone))
+    click.echo(f"(times in {zone})")
+
+
+RUN_COUNTS = {"fetched": "new messages", "replies": "replies", "set_apart": "set apart",
+              "duplicates": "duplicates", "skipped": "skipped", "failed": "unreadable",
+              "drafted": "drafted", "draft_failed": "drafts failed"}
+
+
+def when(stamp: str, zone: str, *, day: bool = True) -> str:
+    """An ISO time as the author reads it, in the schedule's zone: "Mon 7 Dec 13:00"."""
+    try:
+        moment = datetime.fromisoformat(stamp).astimezone(ZoneInfo(zone))
+    except (TypeError, ValueError):
+        return stamp or "-"
+    return f"{moment:%a} {moment.day} {moment:%b %H:%M}" if day else f"{moment:%H:%M}"
+
+
+def days(stamps: list[str], zone: str) -> str:
+    """Times grouped by day: "Mon 7 Dec 13:00, 13:30, 14:00"."""
+    out: list[str] = []
+    last_day = ""
+    for stamp in stamps:
+        shown = when(stamp, zone)
+        day, _, hour = shown.rpartition(" ")
+        out.append(hour if day == last_day else shown)
+        last_day = day
+    return ", ".join(out) or "none"
 
 
 @main.command("worker")
@@ -135,29 +170,54 @@ def doctor(ctx: click.Context) -> None:
 
 @main.command()
 @click.option("--home", type=click.Path(file_okay=False),
-              help="Folder for the demo's data (default: a new temporary folder).")
+              help="Folder for the demo's data, kept afterwards (default: a temporary folder, "
+                   "removed when the demo stops).")
 @click.option("--serve/--no-serve", default=True, help="Serve the review page at the end.")
 @click.pass_context
 def demo(ctx: click.Context, home: str | None, serve: bool) -> None:
-    """Import the sample archive, read the sample replies, draft them, show the drafts."""
+    """Import the sample archive, read the sample replies, draft them, serve the page."""
+    folder = Path(home) if home else Path(tempfile.mkdtemp(prefix="inbox-agent-demo-"))
+    try:
+        _demo(folder, serve, kept=bool(home))
+    finally:
+        if not home:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _demo(folder: Path, serve: bool, *, kept: bool) -> None:
     from inbox_agent.demo import demo_config
 
-    folder = Path(home or tempfile.mkdtemp(prefix="inbox-agent-demo-"))
     config = demo_config(folder)
-    click.echo(f"Demo data in {folder}")
     progress = ProgressBar()
     report = pipeline.import_archive(config, progress=progress)
-    click.echo(f"Archive: {report.issues} issues indexed.")
     run_report = pipeline.run_once(config, progress=progress)
-    click.echo(run_report.summary())
-    for d in queries.list_drafts(config):
+    drafts = queries.list_drafts(config)
+    click.echo(f"Archive: {report.issues} issues indexed. Replies: {run_report.summary()}.")
+    for d in sample_drafts(drafts):
         click.echo("\n" + "=" * 72 + "\n" + format_draft(d))
-    click.echo(f"\nSet apart: {len(queries.set_apart(config))} messages "
-               f"(`inbox-agent --config {folder / 'config.toml'} other`).")
+    where = f"--config {folder / 'config.toml'}"
+    click.echo("\n" + "=" * 72)
+    if kept or serve:
+        click.echo(f"{len(drafts)} drafts in all: `inbox-agent {where} drafts list`; mail set "
+                   f"apart: `inbox-agent {where} other`.")
+    click.echo(f"Demo data in {folder}" if kept else
+               f"{len(drafts)} drafts in all. The demo's data is removed when it stops: pass "
+               "--home DIR to keep it.")
     if serve:
         from inbox_agent.web import serve as serve_page
 
         serve_page(config, echo=click.echo)
+
+
+def sample_drafts(drafts: list[dict], n: int = 3) -> list[dict]:
+    """A few drafts that show different things: languages first, then intents."""
+    chosen: list[dict] = []
+    for key in ("language", "intent"):
+        for d in drafts:
+            if len(chosen) < n and d not in chosen and all(d.get(key) != c.get(key)
+                                                            for c in chosen):
+                chosen.append(d)
+    return chosen + [d for d in drafts if d not in chosen][: n - len(chosen)]
 
 
 @main.command("serve")

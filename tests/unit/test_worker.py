@@ -237,8 +237,14 @@ def test_status_shows_next_passes_and_marks_a_dead_run_interrupted(config):
     result = CliRunner().invoke(main, ["--config", str(config.path), "status"])
     assert result.exit_code == 0, result.output
     upcoming = worker.next_fire_times(config, 3)
-    assert "Next passes: " + ", ".join(t.isoformat() for t in upcoming) in result.output
-    assert "interrupted" in result.output
+    parts, day = [], None  # each day written once, in the schedule's zone
+    for t in upcoming:
+        parts.append(f"{t:%H:%M}" if t.date() == day else f"{t:%a} {t.day} {t:%b %H:%M}")
+        day = t.date()
+    shown = ", ".join(parts)
+    assert f"Next passes: {shown}\n" in result.output
+    assert "(times in Europe/Paris)" in result.output
+    assert "interrupted" in result.output and "{" not in result.output  # no raw dict
     result = CliRunner().invoke(main, ["--config", str(config.path), "status", "--json"])
     info = json.loads(result.output)
     assert info["next_runs"] == [t.isoformat() for t in upcoming] and info["running"] is None
