@@ -156,7 +156,9 @@ class RunReport:
     failed: int = 0
     drafted: int = 0
     draft_failed: int = 0
+    redrafted: int = 0  # drafts written while the archive was empty, written again
     errors: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)  # what the author should know, one line each
 
     def counts(self) -> dict[str, int]:
         return {k: v for k, v in self.__dict__.items() if isinstance(v, int)}
@@ -167,4 +169,6 @@ class RunReport:
             f"(auto-replies, bounces, unsubscribes), {self.duplicates} duplicates, "
             f"{self.skipped} skipped, {self.failed} failed; {self.drafted} drafts written"
             + (f", {self.draft_failed} drafts failed" if self.draft_failed else "")
+            + (f" ({self.redrafted} written again now that the archive is imported)"
+               if self.redrafted else "")
         )

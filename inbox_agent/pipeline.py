@@ -91,10 +91,13 @@ def draft_pending(
         return
     issues = {i.key: i for i in store.load_issues(conn)}
     embed = intent_embedder(index)
+    empty = index.count() == 0
     for n, row in enumerate(rows, 1):
         try:
             row = refine_intent(conn, row, embed)
             draft = draft_for(config, row, index, issues, conn)
+            if empty:
+                draft.flags.append(EMPTY_ARCHIVE_FLAG)
             with store.transaction(conn):
                 store.save_draft(conn, row["id"], draft)
             report.drafted += 1
@@ -134,6 +137,32 @@ def refine_intent(conn: sqlite3.Connection, row: sqlite3.Row,
     with store.transaction(conn):
         store.set_intent(conn, row["id"], reading.primary)
     return store.get_reply(conn, row["id"]) or row
+
+
+EMPTY_ARCHIVE_FLAG = ("the archive was empty when this was drafted: it cites no issue "
+                      "(it is drafted again once the archive is imported, unless you edit it)")
+
+
+def sync_archive(config: Config, conn: sqlite3.Connection, report: RunReport, *,
+                 index: ArchiveIndex, progress: Progress = no_progress) -> None:
+    """Bring the index up to date with the configured archive before drafting (only new or
+    changed issues are embedded), then redraft the untouched drafts written while the
+    archive was empty. A missing or broken archive is said in one line; drafting goes on."""
+    where = config.archive.imap_folder if config.archive.kind == "imap" else config.archive.path
+    if config.archive.kind != "imap" and not Path(where).exists():
+        if index.count() == 0:
+            report.notices.append(
+                f"no archive at {where}: drafts cite no past issue until one is imported "
+                "(set [archive] path, then `inbox-agent archive import`)")
+        return
+    try:
+        import_archive(config, index=index, progress=progress)
+    except InboxAgentError as err:
+        report.errors.append(f"archive not imported: {err}")
+        return
+    if index.count() > 0:
+        with store.transaction(conn):
+            report.redrafted = store.reopen_untouched_drafts(conn, EMPTY_ARCHIVE_FLAG)
 
 
 def draft_for(
@@ -188,6 +217,8 @@ def _run_once(
         if config.state.retention_months and not should_stop():
             apply_retention(config, conn, index=index)
         if not should_stop():
+            sync_archive(config, conn, report, index=index, progress=progress)
+        if not should_stop():
             draft_pending(
                 config, conn, report, index=index, progress=progress, should_stop=should_stop
             )
@@ -200,6 +231,8 @@ def _run_once(
     finally:
         store.finish_run(conn, run_id, report.counts(), report.errors[-50:], status)
         conn.close()
+    for notice in report.notices:
+        log.warning(notice)
     log.info("run finished: %s", report.summary())
     return report
 

@@ -49,9 +49,12 @@ def main(ctx: click.Context, config_path: str | None, verbose: int) -> None:
               metavar="SECONDS", help="Wait this long for another running inbox-agent.")
 @click.pass_context
 def run(ctx: click.Context, quiet: bool, wait: float) -> None:
-    """One pass: pull new mail, triage it, draft the replies."""
+    """One pass: bring the archive index up to date, pull new mail, triage it, draft the
+    replies."""
     report = pipeline.run_once(config_of(ctx), progress=ProgressBar(quiet), lock_wait=wait)
     click.echo(report.summary())
+    for notice in report.notices:
+        click.echo(f"Note: {notice}", err=True)
     for error in report.errors[:10]:
         click.echo(f"  ! {error}", err=True)
 

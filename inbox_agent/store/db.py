@@ -265,6 +265,17 @@ def set_intent(conn: sqlite3.Connection, reply_id: int, intent: str) -> None:
     conn.execute("UPDATE replies SET intent = ? WHERE id = ?", (intent, reply_id))
 
 
+def reopen_untouched_drafts(conn: sqlite3.Connection, flag: str) -> int:
+    """Pending drafts carrying `flag` that the author has not edited are drafted again (they
+    become failed drafts, which the next drafting step writes anew); returns how many."""
+    rows = conn.execute(
+        "SELECT id, flags FROM drafts WHERE status = 'pending' AND final_text = generated_text"
+    ).fetchall()
+    ids = [row[0] for row in rows if flag in json.loads(row[1] or "[]")]
+    conn.executemany("UPDATE drafts SET status = 'failed' WHERE id = ?", [(i,) for i in ids])
+    return len(ids)
+
+
 def replies_to_draft(conn: sqlite3.Connection) -> list[sqlite3.Row]:
     """Replies of kind 'reply' that have no draft yet (or whose drafting failed)."""
     return list(
