@@ -19,6 +19,7 @@ from inbox_agent import pipeline
 from inbox_agent.cli.archive import archive, eval_group, parse_cmd
 from inbox_agent.cli.common import Group, ProgressBar, config_of, echo_json, format_draft
 from inbox_agent.cli.drafts import drafts
+from inbox_agent.cli.init import init_cmd
 from inbox_agent.cli.insights import quote_cmd, tags_group, topics_cmd
 from inbox_agent.cli.reader import reader
 from inbox_agent.review import queries
@@ -234,6 +235,7 @@ def serve_cmd(ctx: click.Context, host: str | None, port: int | None) -> None:
     serve_page(config_of(ctx), host, port, echo=click.echo)
 
 
+main.add_command(init_cmd)
 main.add_command(drafts)
 main.add_command(archive)
 main.add_command(parse_cmd)

@@ -11,7 +11,8 @@ COMMANDS = [
     [], ["run"], ["drafts"], ["drafts", "list"], ["drafts", "show"], ["drafts", "approve"],
     ["drafts", "skip"], ["archive"], ["archive", "import"], ["archive", "list"],
     ["archive", "search"], ["archive", "reindex"], ["parse"], ["doctor"], ["demo"], ["other"],
-    ["status"], ["eval", "retrieval"], ["reader"], ["reader", "export"], ["reader", "forget"],
+    ["status"], ["eval", "retrieval"], ["eval", "intents"], ["reader"], ["reader", "export"],
+    ["reader", "forget"], ["init"],
 ]
 
 
