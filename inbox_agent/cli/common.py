@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 
 import click
 
 from inbox_agent.config import Config, load_config
 from inbox_agent.errors import InboxAgentError
+from inbox_agent.review.queries import resolve_id
 
 
 class Group(click.Group):
@@ -69,7 +71,8 @@ def config_of(ctx: click.Context) -> Config:
 
 def format_draft(d: dict) -> str:
     lines = [
-        f"Draft {d['id']} ({d['status']}, {d['language']}, {d['drafter']})",
+        f"Draft {d['id']} (message {d['reply_id']}; {d['status']}, {d['language']}, "
+        f"{d['drafter']})",
         f"From:    {d['reader_name']} <{d['reader_email']}>",
         f"Subject: {d['subject']}",
         "",
@@ -84,3 +87,30 @@ def format_draft(d: dict) -> str:
     if d["error"]:
         lines.append(f"  ! drafting failed: {d['error']}")
     return "\n".join(lines)
+
+
+class Ref(click.ParamType):
+    """A reader message or its draft: a number (of the kind the command names), or d12 for
+    draft 12, m9 for message 9, so every command takes the ids every other one prints."""
+
+    name = "ID"
+    PATTERN = re.compile(r"(?:(d|draft|m|msg|message|r|reply)[:#]?)?\s*(\d+)", re.IGNORECASE)
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, tuple):
+            return value
+        found = self.PATTERN.fullmatch(str(value).strip())
+        if not found:
+            self.fail(f"{value!r} is not an id: a number, d12 (draft 12) or m9 (message 9)",
+                      param, ctx)
+        prefix = (found.group(1) or "").lower()
+        kind = {"d": "draft", "m": "message", "r": "message"}.get(prefix[:1])
+        return kind, int(found.group(2))
+
+
+def draft_of(ctx: click.Context, ref: tuple[str | None, int]) -> int:
+    return resolve_id(config_of(ctx), ref[0], ref[1], "draft")
+
+
+def message_of(ctx: click.Context, ref: tuple[str | None, int]) -> int:
+    return resolve_id(config_of(ctx), ref[0], ref[1], "message")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from inbox_agent import pipeline
-from inbox_agent.cli.common import config_of, echo_json, format_draft
+from inbox_agent.cli.common import Ref, config_of, draft_of, echo_json, format_draft, message_of
 from inbox_agent.models import DraftStatus
 from inbox_agent.review import approve as review
 from inbox_agent.review import queries
@@ -13,7 +13,10 @@ from inbox_agent.review import queries
 
 @click.group()
 def drafts() -> None:
-    """List, read and decide on drafts."""
+    """List, read and decide on drafts.
+
+    ID is a draft's number, as `drafts list` prints it first; mN names the draft of message N
+    (the number `tags` and `other` print)."""
 
 
 @drafts.command("list")
@@ -30,18 +33,19 @@ def drafts_list(ctx: click.Context, status: str | None, as_json: bool) -> None:
     if not items:
         click.echo("No drafts yet: run `inbox-agent run` first.")
     for d in items:
-        cited = ", ".join(f"#{c['number']}" for c in d["cited_issues"] if c["number"])
+        cited = ", ".join(f"#{c['number']}" for c in cited_now(d) if c["number"])
         name = d["reader_name"] or d["reader_email"]
-        click.echo(f"{d['id']:>4}  {d['status']:<8} {d['language']:<2}  {name[:28]:<28} "
-                   f"{d['subject'][:40]:<40} {cited}")
+        click.echo(f"{d['id']:>4} m{d['reply_id']:<4} {d['status']:<8} {d['language']:<2}  "
+                   f"{name[:28]:<28} {d['subject']}" + (f"  [{cited}]" if cited else ""))
 
 
 @drafts.command("show")
-@click.argument("draft_id", type=int)
+@click.argument("ref", type=Ref(), metavar="ID")
 @click.option("--json", "as_json", is_flag=True, help="JSON output.")
 @click.pass_context
-def drafts_show(ctx: click.Context, draft_id: int, as_json: bool) -> None:
+def drafts_show(ctx: click.Context, ref: tuple[str | None, int], as_json: bool) -> None:
     """One draft with the reader's message."""
+    draft_id = draft_of(ctx, ref)
     d = queries.get_draft(config_of(ctx), draft_id)
     if as_json:
         echo_json(d)
@@ -50,28 +54,32 @@ def drafts_show(ctx: click.Context, draft_id: int, as_json: bool) -> None:
 
 
 @drafts.command("approve")
-@click.argument("draft_id", type=int)
+@click.argument("ref", type=Ref(), metavar="ID")
 @click.pass_context
-def drafts_approve(ctx: click.Context, draft_id: int) -> None:
+def drafts_approve(ctx: click.Context, ref: tuple[str | None, int]) -> None:
     """Approve a draft: the threaded reply goes to your Drafts folder (or SMTP)."""
+    draft_id = draft_of(ctx, ref)
     done = review.approve(config_of(ctx), draft_id)
-    click.echo(f"Draft {draft_id} approved: {done.destination}.")
+    click.echo(f"Draft {draft_id} (message {message_of(ctx, ('draft', draft_id))}) approved: "
+               f"{done.destination}.")
 
 
 @drafts.command("skip")
-@click.argument("draft_id", type=int)
+@click.argument("ref", type=Ref(), metavar="ID")
 @click.pass_context
-def drafts_skip(ctx: click.Context, draft_id: int) -> None:
+def drafts_skip(ctx: click.Context, ref: tuple[str | None, int]) -> None:
     """Skip a draft: no answer for this reply."""
+    draft_id = draft_of(ctx, ref)
     review.skip(config_of(ctx), draft_id)
-    click.echo(f"Draft {draft_id} skipped.")
+    click.echo(f"Draft {draft_id} (message {message_of(ctx, ('draft', draft_id))}) skipped.")
 
 
 @drafts.command("edit")
-@click.argument("draft_id", type=int)
+@click.argument("ref", type=Ref(), metavar="ID")
 @click.pass_context
-def drafts_edit(ctx: click.Context, draft_id: int) -> None:
+def drafts_edit(ctx: click.Context, ref: tuple[str | None, int]) -> None:
     """Edit a draft in $EDITOR; approve it afterwards with `drafts approve ID`."""
+    draft_id = draft_of(ctx, ref)
     config = config_of(ctx)
     current = queries.get_draft(config, draft_id)["draft_text"]
     edited = click.edit(current, extension=".txt", require_save=True)
@@ -83,10 +91,18 @@ def drafts_edit(ctx: click.Context, draft_id: int) -> None:
 
 
 @drafts.command("regenerate")
-@click.argument("draft_id", type=int)
+@click.argument("ref", type=Ref(), metavar="ID")
 @click.option("--say", "instruction", required=True,
               help='What to change, e.g. "plus court", "tutoie-le", "mentionne le numéro 41".')
 @click.pass_context
-def drafts_regenerate(ctx: click.Context, draft_id: int, instruction: str) -> None:
+def drafts_regenerate(ctx: click.Context, ref: tuple[str | None, int], instruction: str) -> None:
     """Draft again following an instruction; approved drafts are left alone."""
+    draft_id = draft_of(ctx, ref)
     click.echo(format_draft(pipeline.regenerate_draft(config_of(ctx), draft_id, instruction)))
+
+
+def cited_now(d: dict) -> list[dict]:
+    """The issues the draft cites as the author left it: after an edit, those still linked."""
+    if d["draft_text"] == d["generated_text"]:
+        return d["cited_issues"]
+    return [c for c in d["cited_issues"] if c["url"] and c["url"] in d["draft_text"]]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from inbox_agent.cli.common import config_of, echo_json
+from inbox_agent.cli.common import Ref, config_of, echo_json, message_of
 from inbox_agent.insights import use_cases as insights_use
 
 
@@ -31,43 +31,46 @@ def tags_group() -> None:
 
 
 @tags_group.command("show")
-@click.argument("reply_id", type=int)
+@click.argument("ref", type=Ref(), metavar="ID")
 @click.option("--json", "as_json", is_flag=True, help="JSON output.")
 @click.pass_context
-def tags_show(ctx: click.Context, reply_id: int, as_json: bool) -> None:
-    """The tags of reply REPLY_ID and whether it may be quoted."""
+def tags_show(ctx: click.Context, ref: tuple[str | None, int], as_json: bool) -> None:
+    """The tags of message ID (dN: the message of draft N) and whether it may be quoted."""
+    reply_id = message_of(ctx, ref)
     info = insights_use.reply_tags(config_of(ctx), reply_id)
     if as_json:
         echo_json(info)
         return
-    click.echo(f"Reply {reply_id}{' (edited)' if info['edited'] else ''}")
+    click.echo(f"Message {reply_id}{' (edited)' if info['edited'] else ''}")
     click.echo(f"  intents: {', '.join(info['intents']) or '-'}")
     click.echo(f"  topics:  {', '.join(info['topics']) or '-'}")
     click.echo(f"  quote:   {info['quote'].replace('_', '-')}")
 
 
 @tags_group.command("set")
-@click.argument("reply_id", type=int)
+@click.argument("ref", type=Ref(), metavar="ID")
 @click.option("--add", "add", multiple=True, metavar="TAG", help="Tag to add (repeatable).")
 @click.option("--remove", "remove", multiple=True, metavar="TAG",
               help="Tag to remove (repeatable).")
 @click.pass_context
-def tags_set(ctx: click.Context, reply_id: int, add: tuple[str, ...],
+def tags_set(ctx: click.Context, ref: tuple[str | None, int], add: tuple[str, ...],
              remove: tuple[str, ...]) -> None:
-    """Add or remove tags of reply REPLY_ID (an intent name such as `question` is an intent,
-    anything else a topic); your tags are never overwritten."""
+    """Add or remove tags of message ID, or dN for draft N's (an intent name such as
+    `question` is an intent, anything else a topic); your tags are never overwritten."""
+    reply_id = message_of(ctx, ref)
     if not add and not remove:
         raise click.UsageError("give --add TAG or --remove TAG")
     info = insights_use.set_tags(config_of(ctx), reply_id, list(add), list(remove))
-    click.echo(f"Reply {reply_id}: intents {', '.join(info['intents']) or '-'}; "
+    click.echo(f"Message {reply_id}: intents {', '.join(info['intents']) or '-'}; "
                f"topics {', '.join(info['topics']) or '-'}")
 
 
 @click.command("quote")
-@click.argument("reply_id", type=int)
+@click.argument("ref", type=Ref(), metavar="ID")
 @click.argument("permission", type=click.Choice(["with-name", "anonymous", "no"]))
 @click.pass_context
-def quote_cmd(ctx: click.Context, reply_id: int, permission: str) -> None:
-    """Whether insights may quote reply REPLY_ID: with the reader's name, anonymously, or no."""
+def quote_cmd(ctx: click.Context, ref: tuple[str | None, int], permission: str) -> None:
+    """Whether insights may quote message ID (dN: draft N's): with the name, anonymously, or no."""
+    reply_id = message_of(ctx, ref)
     insights_use.set_quote(config_of(ctx), reply_id, permission)
-    click.echo(f"Reply {reply_id}: quote {permission}.")
+    click.echo(f"Message {reply_id}: quote {permission}.")

@@ -62,6 +62,24 @@ def get_draft(config: Config, draft_id: int) -> dict:
     return draft_as_dict(row)
 
 
+def resolve_id(config: Config, kind: str | None, number: int, want: str) -> int:
+    """The id of `want` ("draft" or "message") for a reference: a bare number is already of
+    the wanted kind; a draft's message, or a message's draft, is looked up."""
+    if kind in (None, want):
+        return number
+    with state(config) as conn:
+        if want == "draft":
+            row = conn.execute("SELECT id FROM drafts WHERE reply_id = ?", (number,)).fetchone()
+            if row is None:
+                raise InboxAgentError(f"message {number} has no draft",
+                                      hint="it may be set apart: see `inbox-agent other`")
+        else:
+            row = conn.execute("SELECT reply_id FROM drafts WHERE id = ?", (number,)).fetchone()
+            if row is None:
+                raise InboxAgentError(f"no draft {number}", hint="see `inbox-agent drafts list`")
+    return int(row[0])
+
+
 def set_status(config: Config, draft_id: int, status: DraftStatus) -> None:
     get_draft(config, draft_id)
     with state(config) as conn:
