@@ -26,10 +26,12 @@ from inbox_agent.intake.pull import pull
 from inbox_agent.mail.source import MailSource
 from inbox_agent.models import Draft, Issue, Progress, RunReport, no_progress
 from inbox_agent.privacy.retention import apply_retention
+from inbox_agent.review.edits import EditsInTheWay, author_additions, carry_over
 from inbox_agent.review.queries import draft_as_dict
 from inbox_agent.search.embeddings import clean_text, make_embeddings
 from inbox_agent.search.index import ArchiveIndex
 from inbox_agent.store import db as store
+from inbox_agent.store import review as store_review
 from inbox_agent.store.lock import instance_lock, mailbox_lock
 from inbox_agent.text.greeting import embedding_text
 from inbox_agent.wiring import imap_source, make_index, make_source, open_state, state
@@ -258,8 +260,13 @@ def regenerate_draft(
     *,
     index: ArchiveIndex | None = None,
     model=None,
+    replace_edits: bool = False,
 ) -> dict:
-    """Draft a pending or failed draft again following the author's instruction."""
+    """Draft a pending or failed draft again following the author's instruction.
+
+    What the author wrote into the draft is kept: in place of the new draft's first
+    placeholder, or before its closing. `replace_edits` drops it instead; without it, a draft
+    whose edits cannot be placed raises EditsInTheWay and nothing changes."""
     with state(config) as conn:
         row = store.get_draft(conn, draft_id)
         if row is None:
@@ -281,6 +288,15 @@ def regenerate_draft(
             conn,
             model=model,
         )
+        additions = [] if replace_edits else author_additions(row["generated_text"],
+                                                               row["final_text"])
+        kept = carry_over(draft.text, additions)
+        if kept is None:
+            raise EditsInTheWay(
+                f"draft {draft_id} holds words of yours that the new draft has no place for",
+                hint="copy them first, then regenerate with --replace-edits (the page asks)")
         with store.transaction(conn):
             store.save_draft(conn, reply["id"], draft)
+            if kept != draft.text:  # the drafter's text stays the generated one
+                store_review.set_final_text(conn, draft_id, kept)
         return draft_as_dict(store.get_draft(conn, draft_id))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from inbox_agent import pipeline
@@ -9,6 +11,7 @@ from inbox_agent.cli.common import Ref, config_of, draft_of, echo_json, format_d
 from inbox_agent.models import DraftStatus
 from inbox_agent.review import approve as review
 from inbox_agent.review import queries
+from inbox_agent.review.edits import EditsInTheWay
 
 
 @click.group()
@@ -94,11 +97,29 @@ def drafts_edit(ctx: click.Context, ref: tuple[str | None, int]) -> None:
 @click.argument("ref", type=Ref(), metavar="ID")
 @click.option("--say", "instruction", required=True,
               help='What to change, e.g. "plus court", "tutoie-le", "mentionne le numéro 41".')
+@click.option("--replace-edits", is_flag=True,
+              help="Drop the words you wrote into the draft instead of keeping them.")
 @click.pass_context
-def drafts_regenerate(ctx: click.Context, ref: tuple[str | None, int], instruction: str) -> None:
-    """Draft again following an instruction; approved drafts are left alone."""
+def drafts_regenerate(ctx: click.Context, ref: tuple[str | None, int], instruction: str,
+                      replace_edits: bool) -> None:
+    """Draft again following an instruction; approved drafts are left alone.
+
+    Words you wrote into the draft are kept (in place of the new draft's placeholder, or
+    before its closing); when they cannot be placed, it asks first. Without a model the
+    instructions understood are listed in docs/review.md ("plus court", "tutoie-le",
+    "mentionne le numéro 41"…)."""
     draft_id = draft_of(ctx, ref)
-    click.echo(format_draft(pipeline.regenerate_draft(config_of(ctx), draft_id, instruction)))
+    config = config_of(ctx)
+    try:
+        done = pipeline.regenerate_draft(config, draft_id, instruction,
+                                         replace_edits=replace_edits)
+    except EditsInTheWay:
+        if not sys.stdin.isatty() or not click.confirm(
+                f"Draft {draft_id} holds words of yours the new draft has no place for. "
+                "Replace them?", default=False):
+            raise
+        done = pipeline.regenerate_draft(config, draft_id, instruction, replace_edits=True)
+    click.echo(format_draft(done))
 
 
 def cited_now(d: dict) -> list[dict]:
