@@ -15,6 +15,7 @@ from email.parser import BytesParser
 from pathlib import Path
 
 from inbox_agent.errors import ParseError
+from inbox_agent.intake import names
 from inbox_agent.intake.quotes import split_reply
 from inbox_agent.mail.headers import MAX_HEADER_CHARS as MAX_HEADER_CHARS  # re-exported
 from inbox_agent.mail.headers import HeaderReader, decode_bytes, decode_header_value, one_line
@@ -40,12 +41,6 @@ KEPT_HEADERS = _words(
     " x-failed-recipients x-mailer user-agent x-original-to delivered-to to cc reply-to from"
     " subject"
 )
-_GENERIC_NAMES = _words(
-    "info contact hello bonjour team support admin noreply no-reply newsletter service sales"
-    " office mail postmaster mailer-daemon webmaster accueil equipe équipe compta redaction"
-    " rédaction news hi me"
-)
-_TITLES = _words("m mr mrs ms mme mlle dr pr prof me sir madame monsieur")
 _MSGID = re.compile(r"<[^<>\s]+>")
 
 
@@ -95,7 +90,7 @@ def _build(msg: Message, defects: list[str]) -> ParsedMail:
         subject=get("subject"),
         from_email=from_email,
         from_name=from_name,
-        first_name=first_name(from_name, from_email),
+        first_name=first_name(from_name, from_email, body_text),
         reply_to=reply_to or from_email,
         date=_date(get("date"), defects),
         in_reply_to=_first_id(get("in-reply-to")),
@@ -116,33 +111,10 @@ def _first_id(value: str) -> str:
     return found.group(0) if found else value.strip()
 
 
-def first_name(display_name: str, address: str = "") -> str:
-    """Best guess at how to greet the sender: "Dupont, Marie" -> "Marie"."""
-    name = display_name.strip()
-    if name and "@" not in name:
-        if "," in name:
-            name = name.split(",", 1)[1]
-        for token in re.split(r"\s+", name.strip()):
-            bare = token.strip(".,;()\"'").lower()
-            if bare in _TITLES:
-                continue
-            if bare in _GENERIC_NAMES or not re.fullmatch(r"[^\W\d_][\w'-]*", bare):
-                return ""
-            return _capitalize(token.strip(".,;()\"'"))
-        return ""
-    local = address.split("@", 1)[0].lower()
-    parts = re.split(r"[._+-]", local)
-    if len(parts) < 2 or not parts[0].isalpha() or len(parts[0]) < 2:
-        return ""
-    if parts[0] in _GENERIC_NAMES:
-        return ""
-    return _capitalize(parts[0])
-
-
-def _capitalize(word: str) -> str:
-    if word.isupper() or word.islower():
-        return "-".join(p[:1].upper() + p[1:].lower() for p in word.split("-"))
-    return word
+def first_name(display_name: str, address: str = "", text: str = "") -> str:
+    """How to greet the sender: "Dupont, Marie" -> "Marie"; the name signed in `text`
+    wins (intake/names.py)."""
+    return names.first_name(display_name, address, text)
 
 
 def _date(value: str, defects: list[str]) -> datetime | None:

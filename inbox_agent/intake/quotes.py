@@ -2,42 +2,48 @@
 
 Pure functions, no I/O. The splitter works line by line:
 
-* quote headers ("On … wrote:", "Le … a écrit :", "Am … schrieb …:", Outlook
-  "From: / Sent: / To: / Subject:" blocks in many languages, "-----Original Message-----",
-  "________________________________" rules before a header block) start quoted history;
+* quote headers ("On … wrote:", "Le … a écrit :", "Am … schrieb …:", "… 写道：", Outlook
+  "From: / Sent: / To: / Subject:" blocks, "-----Original Message-----", "____" rules
+  before a header block) start quoted history; what the mail programs of each language
+  write is listed once, in intake/quote_headers.py;
 * a header followed by ``>`` lines quotes only those lines, so text written below or
   between them (bottom posting, inline answers) stays the reader's;
 * a header followed by unquoted text (Outlook style) quotes everything after it;
 * ``>`` blocks without a header are quoted too;
+* forwarded mail ("---------- Forwarded message ---------", "Début du message réexpédié :")
+  is what the reader chose to send: its marker, header block and text stay theirs;
+* invisible characters added by mail programs and trackers (zero-width spaces, U+FEFF,
+  Mailtrack's "ᐧ") are dropped;
 * signatures ("-- ", mobile "Sent from my iPhone", short sign-off + name blocks) are cut
-  from the end of the reader's words when ``strip_signature`` is true.
+  from the end of the reader's words when ``strip_signature`` is true; signed_name() reads
+  the name the reader signed with.
 """
 
 from __future__ import annotations
 
+import functools
 import re
+
+from inbox_agent.intake.quote_headers import (
+    FIELD,
+    FIRST_FIELD,
+    FORWARD_MARK,
+    FORWARDED,
+    MULTILINE_START,
+    OPENER,
+    SEPARATOR,
+    STEM,
+    WROTE_THEN,
+    WROTE_THEN_WORDS,
+    ends_with_wrote,
+)
 
 _MAX_HEADER_LINES = 5
 _MAX_HEADER_CHARS = 320
 
-# Words that end a "somebody wrote:" line, in the languages readers commonly use.
-_WROTE = (
-    r"wrote|sent|a\s+[ée]crit|schrieb|escribi[óo]|ha\s+scritto|schreef|geschreven|escreveu"
-    r"|skrev|napisa[łl](?:\(a\)|a)?|kirjoitti|đã\s+viết|пишет|написал(?:\(а\)|а)?|yazd[ıi]"
-    r"|írta|napsal(?:\(a\)|a)?|scrie|έγραψε"
-)
-_WROTE_END = re.compile(
-    rf"(?:\b|\s)(?:{_WROTE})\s*:?\s*$|(?:{_WROTE})\s*-{{2,}}\s*$", re.IGNORECASE
-)
-# One literal piece of each word above: a line holding none of them cannot end with one.
-_WROTE_STEMS = (
-    "wrote", "sent", "crit", "schrieb", "escribi", "scritto", "schreef", "geschreven",
-    "escreveu", "skrev", "napisa", "kirjoitti", "viết", "пишет", "написал", "yazd", "írta",
-    "napsal", "scrie", "έγραψε",
-)  # fmt: skip
-_STEM = re.compile("|".join(map(re.escape, _WROTE_STEMS)))  # on case-folded text
-_EMAIL_COLON_END = re.compile(r"@[\w.-]+\s*[>)\]]?\s*:\s*$")
-_MARKS = re.compile(r"[:@]|[-=_*]{2}")
+_TIME = re.compile(r"\b\d{1,2}:\d{2}\b")
+_EMAIL_COLON_END = re.compile(r"@[\w.-]+\s*[>)\]]?\s*[:：]\s*$")
+_MARKS = re.compile(r"[:：@]|[-=_*]{2}")
 
 
 def _may_start_header(line: str) -> bool:
@@ -45,56 +51,24 @@ def _may_start_header(line: str) -> bool:
 
     A one-line header holds a colon, an address or a rule, or else ends with a "wrote"
     word (at most 10 characters long); a header spread over several lines starts like
-    _MULTILINE_START. Most lines of a reader's prose fail all three at once.
+    MULTILINE_START. Most lines of a reader's prose fail all three at once.
     """
     return bool(
         _MARKS.search(line)
-        or _STEM.search(line.rstrip()[-16:].casefold())
-        or _MULTILINE_START.match(line)
+        or STEM.search(line.rstrip()[-16:].casefold())
+        or MULTILINE_START.match(line)
     )
 
 
-_OPENER = re.compile(
-    r"(?:^|-{2,}\s*)(?:on|le|am|el|il|op|em|den|på|w\s+dniu|dnia|vào|da|dne|el\s+día)\s",
-    re.IGNORECASE,
-)
-_MULTILINE_START = re.compile(
-    r"^\s*(?:-{2,}\s*)?(?:(?:on|le|am|el|il|op|em|den|på|w\s+dniu|dnia|vào|da|dne)\s|\S{0,12}\s?\d)",
-    re.IGNORECASE,
-)
 _DIGIT = re.compile(r"\d")
 _EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 _DATE_EMAIL_LINE = re.compile(
     r"^\s*\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\b.*?<?[\w.+-]+@[\w-]+(?:\.[\w-]+)+>?\s*:?\s*$"
 )
+_WORD_DOT = re.compile(r"[^\W\d_]{5}\.$")
 
-_SEPARATOR = re.compile(
-    r"^\s*[-=_*]{2,}\s*(?:original\s+message|message\s+d'origine|mensaje\s+original"
-    r"|urspr[üu]ngliche\s+nachricht|messaggio\s+originale|oorspronkelijk\s+bericht"
-    r"|mensagem\s+original|original\s+meddelelse|opprinnelig\s+melding|alkuper[äa]inen\s+viesti"
-    r"|ursprungligt\s+meddelande|oryginalna\s+wiadomo[śs][ćc]|reply\s+message|oprindelig\s+besked"
-    r"|original-nachricht|p[ůu]vodn[íi]\s+zpr[áa]va|исходное\s+сообщение|originalnachricht)"
-    r"\s*[-=_*]*\s*$",
-    re.IGNORECASE,
-)
 _RULE = re.compile(r"^\s*_{8,}\s*$")
-_FORWARDED = re.compile(
-    r"forwarded\s+message|message\s+transf[ée]r[ée]|weitergeleitete\s+nachricht"
-    r"|mensaje\s+reenviado|messaggio\s+inoltrato|doorgestuurd\s+bericht|begin\s+forwarded",
-    re.IGNORECASE,
-)
-
-_FIELD = re.compile(
-    r"^\s*[*>]?\s*(from|de|von|da|fra|från|van|od|lähettäjä|от|feladó|sent|date|datum|envoyé"
-    r"|gesendet|inviato|sendt|skickat|verzonden|enviado|enviada|wysłano|lähetetty|data|fecha"
-    r"|to|à|a|an|til|till|aan|para|do|vastaanottaja|кому|subject|objet|betreff|oggetto|emne"
-    r"|ämne|onderwerp|assunto|asunto|temat|aihe|тема|cc)\s*:?\*?\s*:\s*\S?",
-    re.IGNORECASE,
-)
-_FIRST_FIELD = re.compile(
-    r"^\s*\*?\s*(from|de|von|da|fra|från|van|od|lähettäjä|от|feladó|date|datum)\s*:?\*?\s*:",
-    re.IGNORECASE,
-)
+_INLINE_FIELDS = re.compile(r"\b(Objet|Subject|To|À)\s*:")
 
 _QUOTE_LINE = re.compile(r"^ ?>")
 
@@ -119,6 +93,12 @@ _SIGN_OFF = re.compile(
     re.IGNORECASE,
 )
 
+# Characters nobody sees: zero-width space, word joiner, byte order mark (always dropped);
+# zero-width (non-)joiners and Mailtrack's "ᐧ" when they join nothing visible.
+_ALWAYS_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff"))
+_LONE_JOINERS = re.compile(r"(?<!\S)[\u200c\u200d\u1427]+|[\u200c\u200d]+(?!\S)")
+_INVISIBLE = "\u200b\u2060\ufeff\u200c\u200d\u1427"
+
 
 def split_reply(text: str, *, strip_signature: bool = True, signer: str = "") -> tuple[str, str]:
     """Return (the reader's own words, the removed quoted history and signature).
@@ -126,17 +106,49 @@ def split_reply(text: str, *, strip_signature: bool = True, signer: str = "") ->
     ``strip_signature=False`` keeps signatures in the reader's words; ``signer`` (the
     sender's display name) helps find a signature block that starts with their name.
     """
+    own, quoted, signature = _parts(text, signer)
+    if strip_signature:
+        return _tidy(own), _tidy(quoted + signature)
+    return _tidy(own + signature), _tidy(quoted)
+
+
+def signed_name(text: str, signer: str = "") -> str:
+    """The name signed under the reader's words ("Élisabeth Vannier"), or ""."""
+    _, _, signature = _parts(text, signer)
+    lines = [s.strip() for s in signature if s.strip() and not _SIG_DELIMITER.match(s)]
+    for line in lines[:2]:
+        bare = line.strip("-–—•*_ ,.")
+        words = bare.split()
+        if (
+            0 < len(words) <= 5 and len(bare) <= 60 and not _SIGN_OFF.match(bare)
+            and not _MOBILE_SIGNATURE.match(bare) and all(_name_word(w) for w in words)
+        ):  # fmt: skip
+            return bare
+    return ""
+
+
+def _name_word(word: str) -> bool:
+    """A word a signed name can hold: "Élisabeth", "VANNIER", "J.", "de", "&"."""
+    if word in ("&", "+") or (word.islower() and len(word) <= 4 and word.isalpha()):
+        return True
+    return word[0].isupper() and all(c.isalpha() or c in "-'’." for c in word)
+
+
+# parse asks for the reader's words, then names for the signed name, of one text: one split.
+@functools.lru_cache(maxsize=2)
+def _parts(text: str, signer: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """(the reader's lines, the quoted lines, the signature lines cut from the reader's)."""
+    if any(c in text for c in _INVISIBLE):
+        text = _LONE_JOINERS.sub("", text.translate(_ALWAYS_INVISIBLE))
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     quoted = _quoted_mask(lines)
     own = [line for line, is_quoted in zip(lines, quoted, strict=True) if not is_quoted]
     removed = [line for line, is_quoted in zip(lines, quoted, strict=True) if is_quoted]
-    if strip_signature:
-        own, signature = _cut_signature(own, signer)
-        removed.extend(signature)
-    return _tidy(own), _tidy(removed)
+    own, signature = _cut_signature(own, signer)
+    return tuple(own), tuple(removed), tuple(signature)
 
 
-def _tidy(lines: list[str]) -> str:
+def _tidy(lines: tuple[str, ...]) -> str:
     text = "\n".join(lines)
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
@@ -144,9 +156,18 @@ def _tidy(lines: list[str]) -> str:
 def _quoted_mask(lines: list[str]) -> list[bool]:
     """Mark every line that belongs to quoted history."""
     mask = [False] * len(lines)
+    first_text = _next_nonblank(lines, 0)
     i = 0
     while i < len(lines):
-        span = _header_span(lines, i)
+        span = 0
+        if lines[i].strip() and _may_start_header(lines[i]):
+            if FORWARD_MARK.match(lines[i]):
+                i = _after_forward_header(lines, i)
+                continue
+            if i == first_text and FIRST_FIELD.match(lines[i]) and _is_field_block(lines, i):
+                i = _block_end(lines, i)  # a message sent on as it is, with nothing above
+                continue
+            span = _header_span(lines, i)
         if span:
             i, span = _extend_header_back(lines, i, span, mask)
             end = i + span
@@ -169,6 +190,24 @@ def _quoted_mask(lines: list[str]) -> list[bool]:
             continue
         i += 1
     return mask
+
+
+def _after_forward_header(lines: list[str], i: int) -> int:
+    """Index after a forward marker and the header block below it (kept as the reader's)."""
+    k = i + 1
+    while k < len(lines) and k - i <= 3 and not lines[k].strip():
+        k += 1
+    if k >= len(lines) or not FIELD.match(lines[k]):
+        return i + 1
+    return _block_end(lines, k)
+
+
+def _block_end(lines: list[str], start: int) -> int:
+    """Index after a header block: its lines up to the first blank one (12 at most)."""
+    end = start
+    while end < len(lines) and lines[end].strip() and end - start < 12:
+        end += 1
+    return end
 
 
 _LEAD_IN = re.compile(r"^\s*(?:[=\-_*~]{3,}|message\s+du\s*:.*\d.*)\s*$", re.IGNORECASE)
@@ -228,20 +267,19 @@ def _looks_like_quote_block(block: list[str]) -> bool:
 
 
 def _header_span(lines: list[str], i: int) -> int:
-    """How many lines starting at i form a quote header (0 when none does)."""
+    """How many lines starting at i form a quote header (0 when none does).
+
+    The caller has checked that the line is not blank and may start a header.
+    """
     line = lines[i]
-    if not line.strip():
-        return 0
-    if not _may_start_header(line):
-        return 0
-    if _SEPARATOR.match(line):
+    if SEPARATOR.match(line):
         return 1
     if _RULE.match(line):
         nxt = _next_nonblank(lines, i + 1)
-        if nxt is not None and nxt - i <= 2 and _FIRST_FIELD.match(lines[nxt]):
+        if nxt is not None and nxt - i <= 2 and FIRST_FIELD.match(lines[nxt]):
             return 1
         return 0
-    if _FIRST_FIELD.match(line) and _is_field_block(lines, i):
+    if FIRST_FIELD.match(line) and _is_field_block(lines, i):
         return 1
     if _DATE_EMAIL_LINE.match(line) and len(line) < _MAX_HEADER_CHARS:
         return 1
@@ -250,16 +288,16 @@ def _header_span(lines: list[str], i: int) -> int:
 
 def _is_field_block(lines: list[str], i: int) -> bool:
     """From:/De :/Von: followed by other header fields, not a forwarded message."""
-    names = {_FIELD.match(lines[i]).group(1).lower()}  # type: ignore[union-attr]
+    names = {FIELD.match(lines[i]).group(1).lower()}  # type: ignore[union-attr]
     for k in range(i + 1, min(i + 7, len(lines))):
-        found = _FIELD.match(lines[k])
+        found = FIELD.match(lines[k])
         if found:
             names.add(found.group(1).lower())
-            names.update(m.lower() for m in re.findall(r"\b(Objet|Subject|To|À)\s*:", lines[k]))
+            names.update(m.lower() for m in _INLINE_FIELDS.findall(lines[k]))
     if len(names) < 2:
         return False
     before = [lines[k] for k in range(max(0, i - 2), i)]
-    return not any(_FORWARDED.search(b) for b in before)
+    return not any(FORWARDED.search(b) for b in before)
 
 
 def _wrote_span(lines: list[str], i: int) -> int:
@@ -271,14 +309,17 @@ def _wrote_span(lines: list[str], i: int) -> int:
         k = i + span - 1
         if k >= len(lines):
             return 0
-        joined = f"{joined} {lines[k].strip()}".strip()
+        line = lines[k].strip()
+        if span > 1 and line and _ends_sentence(joined):
+            return 0
+        joined = f"{joined} {line}".strip()
         if len(joined) > _MAX_HEADER_CHARS:
             return 0
-        if span > 1 and not lines[k].strip():
+        if span > 1 and not line:
             continue
         if _is_wrote_header(joined, first):
             return span
-        if not _MULTILINE_START.match(first):
+        if not MULTILINE_START.match(first):
             return 0
     return 0
 
@@ -287,13 +328,26 @@ def _is_wrote_header(joined: str, first: str) -> bool:
     if "http" in joined.lower() and not _EMAIL.search(joined):
         return False
     tail = joined[-80:]
-    ends_wrote = bool(_STEM.search(tail.casefold())) and bool(_WROTE_END.search(tail))
+    ends_wrote = ends_with_wrote(tail)
     if ends_wrote:
-        anchored = _OPENER.search(first) or _DIGIT.search(joined) or _EMAIL.search(joined)
+        anchored = OPENER.search(first) or _DIGIT.search(joined) or _EMAIL.search(joined)
         return bool(anchored) or joined.rstrip().endswith("-")
     if _EMAIL_COLON_END.search(joined[-120:]):
         return bool(_DIGIT.search(joined.split("@")[0]))
-    return False
+    folded = joined.casefold()
+    if not any(word in folded for word in WROTE_THEN_WORDS):
+        return False
+    return bool(_TIME.search(joined)) and bool(WROTE_THEN.search(joined[-160:]))
+
+
+def _ends_sentence(line: str) -> bool:
+    """A line of prose that ends a sentence: a header does not go on below it."""
+    line = line.rstrip()
+    if not line.endswith((".", "。", "！", "？", "!", "?")):
+        return False
+    if line[-1] != ".":
+        return True
+    return bool(_WORD_DOT.search(line)) and "@" not in line.rsplit(None, 1)[-1]
 
 
 def _cut_signature(lines: list[str], signer: str) -> tuple[list[str], list[str]]:

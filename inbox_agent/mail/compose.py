@@ -13,7 +13,7 @@ from email.message import EmailMessage
 from email.policy import SMTP, SMTPUTF8
 from email.utils import format_datetime, make_msgid, parsedate_to_datetime
 
-from inbox_agent.mail.headers import clean_address, clean_name
+from inbox_agent.mail.headers import clean_address, clean_name, header_text
 
 MARKER_HEADER = "X-Inbox-Agent-Draft"
 
@@ -106,7 +106,7 @@ def _parse_date(value: str) -> datetime | None:
 def attribution(original: Original, language: str) -> str:
     """`Le 2 octobre 2023 à 09:15, Marie <m@x> a écrit :` or `On … wrote:`."""
     # body text, not a header: the name as the reader wrote it, never an encoded-word
-    name = clean_name(original.from_name)
+    name = header_text(original.from_name)
     who = f"{name} <{original.from_email}>" if name else original.from_email
     when = _parse_date(original.date)
     if language == "fr":
@@ -171,7 +171,7 @@ def build_reply(
     to_addr = header_address(clean_address(original.reply_to or original.from_email))
     same = to_addr.lower() == header_address(original.from_email).lower()
     message["To"] = _mailbox(original.from_name if same else "", to_addr)
-    message["Subject"] = clean_name(reply_subject(original.subject))
+    message["Subject"] = clean_name(reply_subject(header_text(original.subject)))
     message["Date"] = format_datetime(now or datetime.now(UTC))
     domain = author.email.rpartition("@")[2] or "inbox-agent.invalid"
     message["Message-ID"] = make_msgid(domain=domain)
@@ -190,7 +190,7 @@ def build_reply(
 
 def _mailbox(name: str, address: str) -> Address:
     local, _, domain = address.rpartition("@")
-    return Address(display_name=clean_name(name), username=local, domain=domain)
+    return Address(display_name=header_text(name), username=local, domain=domain)
 
 
 def to_bytes(message: EmailMessage) -> bytes:

@@ -82,29 +82,64 @@ class HeaderReader:
         return _address_parts(one_line(text), addr)
 
 
-_ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([qQbB])\?([^?\s]*)\?=")
+# Lenient on purpose: blanks inside the encoded text and an empty charset are mistakes
+# mail programs make; the reader still wrote a name, not "=?utf-8?q?…?=".
+_ENCODED_WORD = re.compile(r"=\?([^?\s]*)\?([qQbB])\?([^?]*?)\?=")
 _BETWEEN_WORDS = re.compile(r"[ \t\r\n]*")
 _NOT_BASE64 = re.compile(r"[^A-Za-z0-9+/=]")
 
 
 def decode_header_value(raw: str) -> tuple[str, str]:
     """(text, problem) of a raw header value: RFC 2047 encoded-words decoded, 8-bit text
-    read as UTF-8 (else cp1252); problem is "" or what went wrong, for the defects."""
+    read as UTF-8 (else cp1252); problem is "" or what went wrong, for the defects.
+
+    The one decoder of header text: parse reads headers with it, and what is shown or
+    written from a header value (names, subjects, attribution lines, exports) goes
+    through it or through header_text(). Adjacent encoded-words in one charset are
+    decoded together, so a character split between two of them comes out whole.
+    """
     raw, problem = decode_8bit(raw)
     if "=?" not in raw:
         return raw, problem
     out: list[str] = []
+    run: list[bytes] = []
+    run_charset = ""
     pos = 0
     for found in _ENCODED_WORD.finditer(raw):
         gap = raw[pos : found.start()]
-        if not (pos and _BETWEEN_WORDS.fullmatch(gap)):  # blanks between two words go
-            out.append(gap)
-        text, bad = _decode_word(*found.groups())
+        charset = found.group(1).split("*", 1)[0].lower() or "utf-8"  # RFC 2231 language
+        data, bad = _word_bytes(found.group(2), found.group(3))
         problem = problem or bad
-        out.append(text)
+        joined = pos and _BETWEEN_WORDS.fullmatch(gap)  # blanks between two words go
+        if not (joined and run and charset == run_charset and data is not None):
+            problem = _flush(out, run, run_charset) or problem
+            if not joined:
+                out.append(gap)
+        if data is None:
+            out.append(found.group(3))
+        else:
+            run.append(data)
+            run_charset = charset
         pos = found.end()
-    out.append(raw[pos:])
+    problem = _flush(out, run, run_charset) or problem
+    out.append(raw[pos:])  # an unfinished "=?utf-8?q?…" is left as it was written
     return "".join(out), problem
+
+
+def header_text(value: str) -> str:
+    """A header value as a person reads it: decoded, on one line, without control
+    characters. For names, subjects and attribution lines taken from a reader's mail."""
+    return clean_name(decode_header_value(value)[0])
+
+
+def _flush(out: list[str], run: list[bytes], charset: str) -> str:
+    """Decode the bytes of a run of encoded-words onto `out`; the problem, or ""."""
+    if not run:
+        return ""
+    text, problem = decode_bytes(b"".join(run), charset)
+    run.clear()
+    out.append(text)
+    return "broken encoded-word in" if problem else ""
 
 
 def decode_8bit(raw: str) -> tuple[str, str]:
@@ -118,18 +153,17 @@ def decode_8bit(raw: str) -> tuple[str, str]:
         return data.decode("cp1252", "replace"), "malformed"
 
 
-def _decode_word(charset: str, encoding: str, payload: str) -> tuple[str, str]:
-    charset = charset.split("*", 1)[0]  # RFC 2231 language suffix
-    bad = encoding in "bB" and bool(_NOT_BASE64.search(payload))
+def _word_bytes(encoding: str, payload: str) -> tuple[bytes | None, str]:
+    """The bytes an encoded-word's text stands for (None when unreadable), and a problem."""
     try:
         if encoding in "bB":
-            data = binascii.a2b_base64(payload + "=" * (-len(payload) % 4))
-        else:
-            data = binascii.a2b_qp(payload.encode("ascii", "replace"), header=True)
+            packed = "".join(payload.split())
+            bad = "broken encoded-word in" if _NOT_BASE64.search(packed) else ""
+            packed = _NOT_BASE64.sub("", packed).rstrip("=")
+            return binascii.a2b_base64(packed + "=" * (-len(packed) % 4)), bad
+        return binascii.a2b_qp(payload.encode("ascii", "replace"), header=True), ""
     except (binascii.Error, ValueError):
-        return payload, "broken encoded-word in"
-    text, problem = decode_bytes(data, charset)
-    return text, "broken encoded-word in" if bad or problem else ""
+        return None, "broken encoded-word in"
 
 
 def decode_bytes(data: bytes, charset: str) -> tuple[str, str]:

@@ -29,12 +29,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.parser import BytesHeaderParser
-from email.policy import default as default_policy
+from email.policy import compat32
 from typing import Any
 
 from inbox_agent.config import Config
 from inbox_agent.errors import InboxAgentError
 from inbox_agent.mail.compose import MARKER_HEADER
+from inbox_agent.mail.headers import header_text
 from inbox_agent.mail.source import MailSource
 from inbox_agent.privacy.forgotten import FORGOTTEN, message_hash
 from inbox_agent.search.index import ArchiveIndex
@@ -45,6 +46,7 @@ log = logging.getLogger(__name__)
 
 STYLE_KEY = "reply-{}"  # the style-memory key of a reply, as review.approve writes it
 HIDDEN_COLUMNS = {"raw", "vector"}  # binary columns, exported separately or not at all
+HEADER_COLUMNS = ("from_name", "subject")  # taken from the reader's headers: shown decoded
 
 
 # --- finding a reader's data ----------------------------------------------------------------
@@ -104,11 +106,13 @@ def _rows(conn: sqlite3.Connection, table: str, column: str, ids: Sequence[int])
 
 
 def _headers(raw: bytes | None) -> list[list[str]]:
+    """The message's header fields, their values as a person reads them (encoded-words
+    and 8-bit text decoded by the one header decoder)."""
     if not raw:
         return []
     try:
-        message = BytesHeaderParser(policy=default_policy).parsebytes(raw)
-        return [[name, str(value)] for name, value in message.items()]
+        message = BytesHeaderParser(policy=compat32).parsebytes(raw)
+        return [[name, header_text(str(value))] for name, value in message.raw_items()]
     except Exception:  # a malformed header block: the raw message is still exported on demand
         return []
 
@@ -129,6 +133,9 @@ def _json_fields(row: dict, names: Sequence[str]) -> dict:
 def _reply_export(conn: sqlite3.Connection, reply: dict, include_raw: bool) -> dict:
     raw = reply.get("raw")
     item = _json_fields(_clean(reply), ["defects", "attachments"])
+    for name in HEADER_COLUMNS:
+        if isinstance(item.get(name), str):
+            item[name] = header_text(item[name])
     item["headers"] = _headers(raw)
     if include_raw and raw:
         item["raw_base64"] = base64.b64encode(raw).decode("ascii")

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from inbox_agent.cli.main import main
 from inbox_agent.review import approve as review
-from tests.unit.review.test_approve import QUESTION, make_env, mail, write_config
+from tests.unit.review.test_approve import QUESTION, mail, make_env, write_config
 
 UNSUBSCRIBE = mail(9, "Léa <lea@reader.example>", "désinscription", "Merci de me désinscrire.")
 

@@ -36,7 +36,7 @@ def mail(body: str = "Merci pour ce numéro !", *, headers: str = "", ctype: str
         ("Marie Dupont <marie@example.org>", "Marie Dupont", "marie@example.org", "Marie"),
         ('"Dupont, Marie" <md@example.org>', "Dupont, Marie", "md@example.org", "Marie"),
         ("marie.dupont@example.org", "", "marie.dupont@example.org", "Marie"),
-        ("jean-pierre_martin@example.fr", "", "jean-pierre_martin@example.fr", "Jean"),
+        ("jean-pierre_martin@example.fr", "", "jean-pierre_martin@example.fr", "Jean-Pierre"),
         ("info@example.org", "", "info@example.org", ""),
         ("Contact <contact@example.org>", "Contact", "contact@example.org", ""),
         (
