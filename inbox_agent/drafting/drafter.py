@@ -20,7 +20,9 @@ from inbox_agent.drafting import guardrails, languages, llm, prompts
 from inbox_agent.drafting.grounded import DraftRequest, fr_typography, grounded_draft, human_date
 from inbox_agent.drafting.instructions import grounded_changes
 from inbox_agent.drafting.languages import detect_register
+from inbox_agent.drafting.plan import ordered_intents
 from inbox_agent.errors import InboxAgentError
+from inbox_agent.intake.intents import rule_intents
 from inbox_agent.models import Draft, Evidence, Issue
 from inbox_agent.store import db as store
 from inbox_agent.text.greeting import embedding_text
@@ -69,11 +71,15 @@ def build_context(
     )
     register = register_of(config, row["reply_text"], language)
     entry = languages.LANGUAGES.get(language)
+    intents = intents_of(row)
     request = DraftRequest(
         reply_text=row["reply_text"],
         language=language,
         first_name=row["first_name"],
-        intent=row["intent"] or "other",
+        intent=intents[0],
+        intents=intents,
+        issue_texts={e.issue_key: issues[e.issue_key].text for e in evidence
+                     if e.issue_key in issues},
         subject=row["subject"],
         evidence=evidence,
         tags={key: issue.tags for key, issue in issues.items()},
@@ -104,6 +110,14 @@ def build_context(
     emails = [config.author.email, row["from_email"], row["reply_to"]]
     urls = [e.url for e in evidence if e.url]
     return ReplyContext(request, prompt, urls, emails, evidence, flags)
+
+
+def intents_of(row: sqlite3.Row) -> tuple[str, ...]:
+    """The reply's intents, the leading one first: the stored one (read again by the model
+    before drafting, or set by the author) leads, the cue rules add what else the reader
+    does; thanks never leads a reply that also needs an answer."""
+    rules = rule_intents(row["reply_text"] or "")
+    return ordered_intents(row["intent"] or rules[0], rules)
 
 
 def _author(config: Config) -> dict[str, str]:
@@ -330,9 +344,9 @@ def regenerate(
         return kept
     flags: list[str] = []
     if "mention" in changes:
-        changes["evidence"], flags = _with_issues(
-            context.request.evidence, changes.pop("mention"), issues
-        )
+        numbers = changes.pop("mention")
+        changes["evidence"], flags = _with_issues(context.request.evidence, numbers, issues)
+        changes["mentioned"] = tuple(i.key for i in issues.values() if i.number in numbers)
     draft = grounded_for(config, context, **changes)
     draft.flags.extend(flags)
     return draft

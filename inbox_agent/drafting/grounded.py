@@ -1,32 +1,25 @@
 """Drafting: the grounded template drafter (no model needed).
 
-The drafter receives everything it needs as arguments (the reply, the
-retrieved issues, the author's settings, a `render` function over prompts/);
-it performs no I/O of its own.
+The drafter receives everything it needs as arguments (the reply and its intents, the
+retrieved issues, the author's settings, a `render` function over prompts/); it performs
+no I/O of its own. What the draft says for each intent is planned in `plan.py`.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
 from inbox_agent.drafting.languages import DRAFT_LANGUAGES, LANGUAGES, no_template_flag
 from inbox_agent.drafting.languages import detect_register as detect_register
+from inbox_agent.drafting.plan import Plan, plan_draft
+from inbox_agent.drafting.sentences import best_sentence, corrected_sentence, words
+from inbox_agent.drafting.sentences import salient_point as salient_point
 from inbox_agent.models import Draft, Evidence
 
 Render = Callable[..., str]
-
-STOP_WORDS = (
-    "le la les un une des de du et à au aux en dans pour par sur avec que qui quoi est sont "
-    "ce ces cette il elle on nous vous je tu me te se mon ton son ma ta sa mes tes ses pas ne "
-    "plus mais ou donc or ni car y a the an of to in on for and or is are was were be it this "
-    "that with as at by from i you we they my your our their not but so if do does did have has "
-    "had"
-)
-STOP = frozenset(STOP_WORDS.split())
 
 
 @dataclass
@@ -45,97 +38,12 @@ class DraftRequest:
     short: bool = False  # fewest issues, no quoted sentence
     quote_reader: bool = True  # False when the reader's words must not be echoed
     full_name: str = ""  # the reader's name as they sign, for formal greetings
+    intents: tuple[str, ...] = ()  # every intent, the leading first; () means just `intent`
+    issue_texts: dict[str, str] = field(default_factory=dict)  # issue key -> its full text
+    mentioned: tuple[str, ...] = ()  # issue keys the author asked to cite, cited whatever
 
-
-def words(text: str) -> set[str]:
-    folded = unicodedata.normalize("NFKD", text.lower())
-    folded = "".join(c for c in folded if not unicodedata.combining(c))
-    return {w for w in re.findall(r"[a-z0-9]{3,}", folded) if w not in STOP}
-
-
-def sentences(text: str) -> list[str]:
-    """Sentences of a text whose lines may be hard-wrapped; list items and headings stand alone."""
-    text = re.sub(r"\n(?=\s*(?:[-*•]|\d+[.)]|#)\s)", "\n\n", text)
-    text = re.sub(r"(?<=\S)[ \t]+-[ \t]+(?=\w)", "\n\n", text)  # inline "; - item" lists
-    text = re.sub(r"(?<!\n)\n(?!\n)", " ", text)
-    parts = re.split(r"(?<=[.!?…])\s+(?=[^a-zà-ÿ])|\n{2,}", text)
-    return [p.strip(" -*#>\t") for p in parts if len(p.strip()) > 2]
-
-
-WEAK = re.compile(
-    r"prochain numéro|next issue|abonn|subscribe|^(je|i) (vous|you) (raconte|tell)|"
-    r"répondez|écrivez-moi|dites-moi|racontez-moi|hit reply|reply to this|write to me",
-    re.IGNORECASE,
-)
-
-
-ANAPHORA = re.compile(
-    r"(ils?|elles?|ce|cela|ça|celui|celle|ceux|they|it|its|their|this|these|those|he|she)\b",
-    re.IGNORECASE,
-)
-
-
-def sentence_quality(sentence: str) -> float:
-    """Below 1 for sentences that read badly out of context (questions, teasers, fragments)."""
-    factor = 1.0
-    if WEAK.search(sentence):
-        factor *= 0.3
-    if sentence.endswith("?"):
-        factor *= 0.6
-    if not sentence[:1].isupper() and not sentence[:1].isdigit() or sentence[-1:] in ",;:":
-        factor *= 0.4  # a fragment of a list or of a longer sentence
-    if sentence.count("«") != sentence.count("»") or sentence.count('"') % 2:
-        factor *= 0.5
-    if ANAPHORA.match(sentence):
-        factor *= 0.5
-    return factor
-
-
-def best_sentence(passages: Sequence[str], reader_text: str, limit: int = 220) -> str:
-    """The passage sentence sharing the most words with the reader's message, or "".
-
-    A sentence is quoted only when it reads well out of context and shares at least two
-    words with the reader; without reader words, the best-reading sentence.
-    """
-    reader = words(reader_text)
-    best, best_score = "", 0.0
-    for passage in passages:
-        for sentence in sentences(passage):
-            quality = sentence_quality(sentence)
-            if quality < 0.5:
-                continue  # reads badly out of context, whatever it shares with the reader
-            overlap = len(words(sentence) & reader)
-            score = overlap / (1 + len(sentence) / 400) * quality
-            if len(sentence) >= 30 and overlap >= 2 and score > best_score:
-                best, best_score = sentence, score
-    if not best and passages and not reader:
-        candidates = [
-            s for p in passages for s in sentences(p) if len(s) >= 30 and sentence_quality(s) >= 0.5
-        ]
-        candidates.sort(key=sentence_quality, reverse=True)
-        best = candidates[0] if candidates else ""
-    return shorten(best, limit)
-
-
-def salient_point(reply_text: str, intent: str, limit: int = 200) -> str:
-    """The reader's sentence the answer should address (their question, objection…)."""
-    found = sentences(reply_text)
-    if not found or intent == "thanks":
-        return ""
-    if intent == "question":
-        questions = [s for s in found if s.endswith("?")]
-        if questions:
-            return shorten(questions[0], limit)
-    longest = max(found, key=len)
-    return shorten(longest, limit) if len(longest) >= 25 else ""
-
-
-def shorten(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text[:limit].rsplit(" ", 1)[0]
-    return cut.rstrip(",;:") + "…"
+    def all_intents(self) -> tuple[str, ...]:
+        return tuple(self.intents) or (self.intent or "other",)
 
 
 def human_date(iso: str, language: str) -> str:
@@ -193,24 +101,28 @@ def grounded_draft(
     register = request.register or detect_register(
         request.reply_text, default_register if language == "fr" else "vous", language
     )
-    if request.short or request.intent in ("correction", "thanks"):
-        max_issues = 1
-    answered = [e for e in request.evidence if e.answered]
-    if request.intent in ("correction", "thanks") and answered:
-        cited = answered[:1]  # the issue they thank for or correct, no reading list
-    else:
-        cited = choose_issues(request.evidence, max_issues)
+    plan = plan_draft(request.all_intents(), request.reply_text, quote_reader=request.quote_reader)
+    source, corrected = correction_of(request, plan, language)
+    cited = cited_issues(request, plan, 1 if request.short else max_issues, source)
     # Issues the reader can read come first; the order is otherwise kept.
     cited.sort(key=lambda e: request.issue_languages.get(e.issue_key, language) != language)
-    issues = [issue_view(e, request, language) for e in cited]
+    quiet = {source.issue_key} if source else set()  # its sentence is quoted above
+    issues = [issue_view(e, request, language, plan, quiet) for e in cited]
+    nest = LANGUAGES[language].nest
     text = render(
         f"grounded_{language}.j2",
         first_name=request.first_name,
         full_name=formal_name(request.full_name, request.first_name),
         register=LANGUAGES[language].register_word(register),
-        intent=request.intent or "other",
+        intent=plan.lead,
+        opening=plan.opening,
+        follow=plan.follow,
+        questions=plan.questions,
+        gaps=[{"kind": gap.kind, "quote": nest(gap.quote)} for gap in plan.gaps],
+        corrected={"sentence": nest(corrected), "answered": source.answered,
+                   "title": source.title} if source else None,
         topic=pick_topic(request),
-        point=salient_point(request.reply_text, request.intent) if request.quote_reader else "",
+        point=plan.point,
         issues=issues,
         signature=signature.strip(),
     )
@@ -218,6 +130,51 @@ def grounded_draft(
     if language == "fr":
         text = fr_typography(text)
     return Draft(text=text, language=language, cited=list(cited), flags=flags, drafter="grounded")
+
+
+def correction_of(request: DraftRequest, plan: Plan, language: str) -> tuple[Evidence | None, str]:
+    """The issue a correction is about and its sentence being corrected, or (None, "").
+
+    The issue the reader answered is read first (its whole text when known, else the
+    passages retrieved), then the other issues found; an issue in another language than
+    the draft is never quoted.
+    """
+    if "correction" not in plan.intents:
+        return None, ""
+    readable = [e for e in request.evidence
+                if request.issue_languages.get(e.issue_key, language) == language]
+    for item in sorted(readable, key=lambda e: (not e.answered, -e.score)):
+        text = request.issue_texts.get(item.issue_key)
+        sentence = corrected_sentence([text] if text else item.passages, request.reply_text)
+        if sentence:
+            return item, sentence
+    return None, ""
+
+
+def cited_issues(request: DraftRequest, plan: Plan, max_issues: int,
+                 source: Evidence | None) -> list[Evidence]:
+    """The issues the author asked for first, whatever the reply, then: none for a request;
+    for a thank-you or a correction the one issue it is about (none when the corrected
+    sentence, quoted, comes from the issue the reader answered: they have it); else the
+    best ranked."""
+    asked = [e for e in request.evidence if e.issue_key in request.mentioned]
+    planned = _planned_issues(request, plan, max_issues, source)
+    return [*asked, *(e for e in planned if e not in asked)][:max(max_issues, len(asked))]
+
+
+def _planned_issues(request: DraftRequest, plan: Plan, max_issues: int,
+                    source: Evidence | None) -> list[Evidence]:
+    if not plan.cites:
+        return []
+    answered = [e for e in request.evidence if e.answered]
+    if plan.finished or plan.lead == "correction":
+        if source:
+            return [] if source.answered else [source]
+        return answered[:1] or choose_issues(request.evidence, 1)
+    cited = choose_issues(request.evidence, max_issues)
+    if source and source not in cited:
+        cited = [source, *cited][:max_issues]
+    return cited
 
 
 def formal_name(full_name: str, first_name: str) -> str:
@@ -234,7 +191,8 @@ def formal_name(full_name: str, first_name: str) -> str:
     return first_name
 
 
-def issue_view(item: Evidence, request: DraftRequest, language: str) -> dict:
+def issue_view(item: Evidence, request: DraftRequest, language: str, plan: Plan,
+               quiet: set[str]) -> dict:
     """What the template shows of one cited issue, in the draft's language.
 
     A passage in another language than the draft is not quoted; the issue is
@@ -243,15 +201,13 @@ def issue_view(item: Evidence, request: DraftRequest, language: str) -> dict:
     entry = LANGUAGES[language]
     issue_language = request.issue_languages.get(item.issue_key, "")
     foreign = bool(issue_language) and issue_language != language
-    quiet = request.short or foreign or request.intent == "thanks"
-    sentence = "" if quiet else best_sentence(item.passages, request.reply_text)
-    for mark, inner in entry.nested.items():
-        sentence = sentence.replace(mark, inner)
+    silent = request.short or foreign or plan.finished or item.issue_key in quiet
+    sentence = "" if silent else best_sentence(item.passages, request.reply_text)
     return {
         "title": item.title,
         "date": human_date(item.date, language),
         "url": item.url,
-        "sentence": sentence,
+        "sentence": entry.nest(sentence),
         "answered": item.answered,
         "other_language": entry.written_in.get(issue_language, "") if foreign else "",
     }

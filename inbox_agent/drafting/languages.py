@@ -46,6 +46,12 @@ class Language:
     def human_date(self, day: int, month: int, year: int) -> str:
         return self.date.format(day=day, month=self.months[month - 1], year=year)
 
+    def nest(self, quoted: str) -> str:
+        """A text to put inside this language's quote marks, its own marks made inner."""
+        for mark, inner in self.nested.items():
+            quoted = quoted.replace(mark, inner)
+        return quoted
+
 
 def _months(names: str) -> tuple[str, ...]:
     return tuple(names.split())

@@ -33,7 +33,6 @@ from inbox_agent.models import (
 from inbox_agent.search.index import ArchiveIndex
 from inbox_agent.store import db as store
 from tests.fixtures_openai import Answer
-from tests.support import TESTS
 
 URL_41 = "https://atelier.example/p/semaine-4-jours"
 URL_44 = "https://atelier.example/p/conges-illimites"
@@ -369,7 +368,7 @@ def test_model_regenerate_sends_the_previous_draft_and_instruction(
 
 # --- golden drafts of the grounded drafter ---------------------------------------------------
 
-GOLDEN = TESTS / "golden"
+GOLDEN = Path(__file__).parent / "golden"  # beside the per-language goldens
 PILOT = Evidence(
     "41-semaine",
     "L'Atelier du Futur #41 : La semaine de quatre jours, un an après",
@@ -436,6 +435,51 @@ GOLDEN_CASES = {
         first_name="Paul",
         intent="disagreement",
         evidence=(LEAVE, PILOT),
+        issue_languages=LANGUAGES,
+    ),
+    # mixed replies and corrections: the intents as drafter.py reads them (stored + rules)
+    "fr_thanks_story_tu": DraftRequest(
+        reply_text="Salut Camille,\n\nMerci pour ce billet ! Chez nous, on a testé la "
+        "semaine de quatre jours\nl'an dernier et ça a changé l'ambiance de l'équipe.\n\nA+",
+        language="fr",
+        first_name="Léa",
+        intent="story",
+        intents=("story", "thanks"),
+        evidence=(PILOT, LEAVE),
+        issue_languages=LANGUAGES,
+    ),
+    "fr_correction_vous": DraftRequest(
+        reply_text="Bonjour,\n\nPetite erreur dans le numéro : cinq semaines de congés "
+        "payés, cela fait\n25 jours ouvrés, et non 30 jours ouvrés.\n\nBonne journée,",
+        language="fr",
+        first_name="Pierre",
+        intent="correction",
+        intents=("correction",),
+        evidence=(LEAVE, PILOT),
+        issue_languages=LANGUAGES,
+        issue_texts={"44-conges": "Les congés illimités font prendre moins de vacances.\n\n"
+                     "La loi impose au minimum cinq semaines de congés payés par an, soit 30 "
+                     "jours ouvrés. Un plancher de 25 jours change tout."},
+    ),
+    "en_thanks_two_questions": DraftRequest(
+        reply_text="Hi Camille,\n\nGreat issue, thank you! How do teams agree on their office "
+        "days? And who\ndecides when two teams disagree?\n\nBest,",
+        language="en",
+        first_name="Emily",
+        intent="question",
+        intents=("question", "thanks"),
+        evidence=(HYBRID, PILOT),
+        issue_languages=LANGUAGES,
+    ),
+    "de_thanks_disagreement": DraftRequest(
+        reply_text="Hallo Camille,\n\ndanke für den Text! Aber da muss ich dir widersprechen: "
+        "Bei uns hat die\nViertagewoche die Meetings nicht reduziert, sondern nur verdichtet."
+        "\n\nLG",
+        language="de",
+        first_name="Jonas",
+        intent="disagreement",
+        intents=("disagreement", "thanks"),
+        evidence=(PILOT,),
         issue_languages=LANGUAGES,
     ),
 }

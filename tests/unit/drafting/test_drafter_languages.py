@@ -86,7 +86,9 @@ def test_the_demo_spanish_reader_gets_a_spanish_draft(env):
     draft = env.draft(env.store(mail, verdict))
     assert draft.language == "es" and draft.drafter == "grounded" and not draft.flags
     text = draft.text
-    assert text.startswith("Hola, Lucía:\n\nGracias por tu pregunta")
+    # she thanks ("¡Gracias por tu trabajo!") and asks: thanks first, then a word on the question
+    assert text.startswith("Hola, Lucía:\n\n¡Muchas gracias por tu mensaje! Tu pregunta es muy"
+                           " interesante.\n")
     assert "Me comentas: «¿Tienes algún ejemplo de cooperativas que ya la utilicen?»" in text
     assert "[A COMPLETAR: respuesta a su pregunta]" in text
     assert "(22 de junio de 2026, en francés)" in text and AI.url in text

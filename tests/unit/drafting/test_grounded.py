@@ -66,7 +66,7 @@ def test_french_question_gets_a_french_draft_citing_the_issue():
     )
     text = result.text
     assert text.startswith("Bonjour Marie,")
-    assert "Merci pour ta question" in text
+    assert "Merci pour tes questions" in text  # two of them, each quoted in its placeholder
     assert ISSUE_41.url in text and fr_typography(ISSUE_41.title) in text and "8 juin 2026" in text
     assert "61 entreprises du pilote" in text  # the passage sentence matching the question
     assert "[À COMPLÉTER" in text

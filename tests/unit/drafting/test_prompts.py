@@ -24,14 +24,21 @@ MODEL_CONTEXT = dict(
     examples=[{"reader_text": "Merci !", "reply_text": "Avec plaisir."}],
     placeholder="[À COMPLÉTER : …]", min_words=30, max_words=300,
 )
+# What the grounded templates get from drafting/plan.py: openings, placeholders, the
+# sentence a correction is about.
+PLAN = dict(opening="message", follow="question", questions=2, corrected=None,
+            gaps=[{"kind": "question", "quote": "Q1?"}, {"kind": "question", "quote": "Q2?"},
+                  {"kind": "request", "quote": ""}])
 CONTEXTS = {
     "grounded_fr.j2": dict(first_name="Ana", register="tu", intent="question", topic="",
-                           point="Une question ?", issues=[ISSUE], signature="Camille"),
+                           point="Une question ?", issues=[ISSUE], signature="Camille",
+                           **PLAN),
     "grounded_en.j2": dict(first_name="Ana", intent="idea", topic="", point="An idea.",
-                           issues=[ISSUE, ISSUE], signature="Camille"),
+                           issues=[ISSUE, ISSUE], signature="Camille",
+                           **dict(PLAN, opening="idea", follow="")),
     **{f"grounded_{code}.j2": dict(first_name="Ana", full_name="Ana Lima", register=register,
                                    intent="question", topic="", point="¿Una pregunta?",
-                                   issues=[ISSUE], signature="Camille")
+                                   issues=[ISSUE], signature="Camille", **PLAN)
        for code, register in (("es", "tú"), ("de", "Sie"), ("it", "tu"), ("pt", "você"),
                               ("nl", "u"))},
     "system.j2": MODEL_CONTEXT,
