@@ -5,7 +5,9 @@ Usage: .venv/bin/python bench/web.py [--drafts 500] [--runs 7]
 Fills a throwaway state database with --drafts pending drafts (synthetic reader replies,
 three cited issues each), serves the review page with uvicorn on 127.0.0.1 and loads the
 queue and a detail page in headless Chromium --runs times each, reading
-performance.getEntriesByName('first-contentful-paint'). Target: queue FCP <= 300 ms.
+performance.getEntriesByName('first-contentful-paint'). The page speaks the author's
+language (French here, with its dates and words). Target: queue FCP <= 300 ms median and no
+load over 400 ms, in a new tab (nothing cached).
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ from tests.integration.test_browser import CHROMIUM, CHROMIUM_ARGS, running  # n
 
 WORDS = ["réunion", "équipe", "bureau", "télétravail", "merci", "question", "idée", "semaine",
          "lundi", "rythme", "client", "projet", "confiance", "autonomie", "manager", "pause"]
+MEDIAN_TARGET_MS = 300
+MAX_TARGET_MS = 400
 INTENTS = ["thanks", "question", "disagreement", "idea", "story", "correction"]
 
 
@@ -86,6 +90,7 @@ def main() -> None:
     print(f"{args.drafts} pending drafts stored in {time.perf_counter() - started:.1f} s")
     with running(create_app(config)) as url, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        verdict = ""
         pages = (("queue", "/"), ("detail", f"/drafts/{args.drafts // 2}"),
                  ("floor", "data:text/html,<p>floor</p>"))
         for label, path in pages:
@@ -105,7 +110,13 @@ def main() -> None:
                       f"max {max(times):4.0f} ms over {len(times)} loads")
             print(f"{label:>6} HTML fully received after {statistics.median(html[1:]):.0f} ms "
                   "(median, same tab)")
-        print("target: queue FCP <= 300 ms; 'floor': a one-line data: page (the browser's cost)")
+            if label == "queue":
+                met = (statistics.median(cold[1:]) <= MEDIAN_TARGET_MS
+                       and max(cold[1:]) <= MAX_TARGET_MS)
+                verdict = "met" if met else "MISSED"
+        print(f"target: queue FCP (new tab) median <= {MEDIAN_TARGET_MS} ms and every load <= "
+              f"{MAX_TARGET_MS} ms: {verdict}; 'floor': a one-line data: page (the browser's "
+              "cost)")
         browser.close()
 
 

@@ -22,6 +22,7 @@ from inbox_agent.config.settings import (
     is_loopback,
 )
 from inbox_agent.errors import ConfigError
+from inbox_agent.text.language import LANGUAGES
 
 ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 HOSTNAME = re.compile(r"(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
@@ -123,6 +124,17 @@ def timezone(config: Config, where: str) -> None:
                           hint=hint) from None
 
 
+def page_language(config: Config, where: str) -> None:
+    """web.language: one of the draft languages, or empty for author.default_language."""
+    language = config.web.language
+    if language and language not in LANGUAGES:
+        raise ConfigError(
+            f"{where}: web.language must be one of {', '.join(LANGUAGES)}, or \"\" for "
+            f"author.default_language; got {language!r}",
+            hint="the review page speaks French and English, and English for the others",
+        )
+
+
 def schedule(config: Config, where: str) -> None:
     """The cron fields, read as the worker's scheduler reads them (when not the defaults)."""
     s, default = config.schedule, ScheduleSettings()
@@ -212,5 +224,5 @@ def _suggest(word: str, options: tuple[str, ...]) -> str:
 
 
 CHECKS: tuple[Check, ...] = (subject_patterns, word_limits, urls, env_names, llm_model,
-                             embedding, collection, timezone, schedule, hosts, mail_settings,
-                             state_db)
+                             embedding, collection, timezone, page_language, schedule, hosts,
+                             mail_settings, state_db)

@@ -135,6 +135,7 @@ class ScheduleSettings:
 class WebSettings:
     host: str = "127.0.0.1"
     port: int = 8765
+    language: str = ""  # the review page's language; "" = author.default_language
 
 
 @dataclass(frozen=True)

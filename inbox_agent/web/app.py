@@ -10,10 +10,12 @@ import secrets
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass
+from http import HTTPStatus
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from fastapi import FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -31,21 +33,27 @@ from inbox_agent.errors import (
     WebError,
 )
 from inbox_agent.review import approve as review
-from inbox_agent.web import insights_views, views
+from inbox_agent.web import i18n, insights_views, views
+from inbox_agent.web.i18n import N_, PageLanguage
 from inbox_agent.web.security import CSRF_FIELD, SecurityMiddleware, checked_form, is_loopback
 
 HERE = Path(__file__).parent
 MESSAGES = {
-    "approved": "Approved: the reply is in your Drafts folder.",
-    "sent": "Approved and sent.",
-    "saved": "Draft saved.",
-    "skipped": "Skipped: no answer for this reply.",
-    "idea": "Marked as an idea for a future issue.",
-    "unidea": "No longer marked as an idea.",
-    "regenerated": "Draft written again.",
-    "batch": "Quick thanks approved.",
+    "approved": N_("Approved: the reply is saved in your drafts, ready to send."),
+    "sent": N_("Approved and sent."),
+    "saved": N_("Draft saved."),
+    "skipped": N_("Skipped: no answer for this reply."),
+    "idea": N_("Marked as an idea for a future issue."),
+    "unidea": N_("No longer marked as an idea."),
+    "regenerated": N_("Draft written again."),
     **insights_views.MESSAGES,
 }
+# What the page says for an HTTP error that carries no message of its own.
+HTTP_ERRORS = {
+    404: N_("This page does not exist: go back to the queue."),
+    405: N_("This address does not take that kind of request."),
+}
+SOMETHING_WRONG = N_("Something went wrong.")
 
 
 def safe_url(value: str) -> str:
@@ -54,9 +62,10 @@ def safe_url(value: str) -> str:
     return value if value.lower().startswith(("https://", "http://")) else ""
 
 
-def _templates() -> Jinja2Templates:
+def _templates(lang: PageLanguage) -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.autoescape = True
+    i18n.install(templates.env, lang)
     templates.env.filters["safe_url"] = safe_url
     templates.env.globals["csrf_field"] = CSRF_FIELD
     return templates
@@ -68,6 +77,7 @@ class Site:
 
     config: Config
     templates: Jinja2Templates
+    lang: PageLanguage
     source_factory: Callable[[], object] | None = None
     index: object | None = None
 
@@ -77,15 +87,25 @@ class Site:
             context |= {"error": error.message, "hint": error.hint}
         context |= {"csrf": request.state.csrf, "nav": name.removesuffix(".html"),
                     "newsletter": self.config.newsletter.name,
-                    "message": MESSAGES.get(request.query_params.get("msg", ""), "")}
+                    "message": self.message(request.query_params)}
         return self.templates.TemplateResponse(request, name, context, status_code=status_code)
+
+    def message(self, params) -> str:
+        """The line that says what the last action did (`?msg=…`), in the page's language."""
+        key = params.get("msg", "")
+        if key == "batch":
+            n = int(params.get("n", "0")) if str(params.get("n", "0")).isdigit() else 0
+            return self.lang.ngettext("%(num)s quick thanks approved.",
+                                      "%(num)s quick thanks approved.", n)
+        return self.lang.gettext(MESSAGES[key]) if key in MESSAGES else ""
 
     def source(self):
         return self.source_factory() if self.source_factory else None
 
     def retry(self, request: Request, draft_id: int, err: InboxAgentError) -> Response:
         """The draft page again, saying why the action failed."""
-        data = views.detail(self.config, draft_id)
+        filters = views.QueueFilters.of(request.query_params)
+        data = views.detail(self.config, draft_id, self.lang, filters)
         return self.render(request, "detail.html", 409, **data, error=err)
 
 
@@ -104,11 +124,13 @@ def create_app(
     any, only with a session token); `source_factory`/`index`: the mailbox and index to use
     instead of those built from the config.
     """
+    lang = PageLanguage.for_config(config)
     app = FastAPI(title="inbox-agent review", docs_url=None, redoc_url=None, openapi_url=None)
     app.add_middleware(SecurityMiddleware, session_token=session_token,
-                       allowed_hosts=frozenset(h.lower() for h in allowed_hosts))
+                       allowed_hosts=frozenset(h.lower() for h in allowed_hosts),
+                       gettext=lang.gettext)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
-    site = Site(config, _templates(), source_factory, index)
+    site = Site(config, _templates(lang), lang, source_factory, index)
     _error_pages(app, site)
     _pages(app, site)
     _draft_actions(app, site)
@@ -120,10 +142,14 @@ def create_app(
 def _error_pages(app: FastAPI, site: Site) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        detail = exc.detail if isinstance(exc.detail, str) else "Something went wrong."
+        detail = site.lang.gettext(_said(exc))
         if not hasattr(request.state, "csrf"):
             return PlainTextResponse(detail, status_code=exc.status_code)
         return site.render(request, "error.html", exc.status_code, error=detail)
+
+    @app.exception_handler(RequestValidationError)
+    async def odd_address(request: Request, exc: RequestValidationError) -> Response:
+        return site.render(request, "error.html", 404, error=site.lang.gettext(HTTP_ERRORS[404]))
 
     @app.exception_handler(InboxAgentError)
     async def domain_error(request: Request, exc: InboxAgentError) -> Response:
@@ -131,22 +157,34 @@ def _error_pages(app: FastAPI, site: Site) -> None:
         return site.render(request, "error.html", status, error=exc)
 
 
+def _said(exc: StarletteHTTPException) -> str:
+    """The message of an HTTP error: its own, else one for its status."""
+    detail = exc.detail if isinstance(exc.detail, str) else ""
+    try:
+        generic = HTTPStatus(exc.status_code).phrase
+    except ValueError:
+        generic = ""
+    if detail and detail != generic:
+        return detail
+    return HTTP_ERRORS.get(exc.status_code, SOMETHING_WRONG)
+
+
 def _pages(app: FastAPI, site: Site) -> None:
-    config = site.config
+    config, lang = site.config, site.lang
 
     @app.get("/", response_class=HTMLResponse)
-    def queue_page(request: Request, issue: str = "", intent: str = "", lang: str = "",
-                   ideas: str = "", page: int = 1) -> Response:
-        filters = views.QueueFilters(issue, intent, lang, bool(ideas), page)
-        return site.render(request, "queue.html", queue=views.queue(config, filters),
+    def queue_page(request: Request) -> Response:
+        filters = views.QueueFilters.of(request.query_params)
+        return site.render(request, "queue.html", queue=views.queue(config, filters, lang),
                            filters=filters)
 
     @app.get("/drafts/{draft_id}", response_class=HTMLResponse)
     def detail_page(request: Request, draft_id: int) -> Response:
+        filters = views.QueueFilters.of(request.query_params)
         try:
-            data = views.detail(config, draft_id)
+            data = views.detail(config, draft_id, lang, filters)
         except InboxAgentError as err:
-            raise HTTPException(404, f"{err}: go back to the queue.") from err
+            raise HTTPException(404, lang.gettext(NO_DRAFT, id=draft_id)) from err
         return site.render(request, "detail.html", **data)
 
     @app.get("/drafts/{draft_id}/original", response_class=HTMLResponse)
@@ -154,13 +192,13 @@ def _pages(app: FastAPI, site: Site) -> None:
         try:
             subject, raw = views.original(config, draft_id)
         except InboxAgentError as err:
-            raise HTTPException(404, str(err)) from err
+            raise HTTPException(404, lang.gettext(NO_DRAFT, id=draft_id)) from err
         return site.render(request, "original.html", subject=subject, raw=raw,
                            draft_id=draft_id)
 
     @app.get("/other", response_class=HTMLResponse)
     def other_page(request: Request) -> Response:
-        return site.render(request, "other.html", **views.other_mail(config))
+        return site.render(request, "other.html", **views.other_mail(config, lang))
 
     @app.get("/other/unsubscribes.csv")
     def unsubscribes() -> Response:
@@ -169,58 +207,94 @@ def _pages(app: FastAPI, site: Site) -> None:
 
     @app.get("/status", response_class=HTMLResponse)
     def status_page(request: Request) -> Response:
-        return site.render(request, "status.html", info=views.status(config))
+        return site.render(request, "status.html", info=views.status(config, lang))
 
 
-def _go(draft_id: int | None, msg: str) -> RedirectResponse:
+NO_DRAFT = N_("There is no draft %(id)s (any more): go back to the queue.")
+EMPTY = N_("The reply is empty.")
+EMPTY_HINT = N_("Write the reply, then approve it.")
+TO_COMPLETE = N_("The reply still has parts to complete: %(parts)s.")
+TO_COMPLETE_HINT = N_("Complete or remove them, then approve.")
+NO_INSTRUCTION = N_("Say what to change, for example “shorter” or “use tu”.")
+
+
+def _go(request: Request, draft_id: int | None, msg: str) -> RedirectResponse:
+    """To a draft, or to the queue when there is none, keeping the queue's filters."""
+    filters = views.QueueFilters.of(request.query_params)
+    query = urlencode([*parse_qsl(filters.query()), ("msg", msg)])
     target = f"/drafts/{draft_id}" if draft_id else "/"
-    return RedirectResponse(f"{target}?{urlencode({'msg': msg})}", status_code=303)
+    return RedirectResponse(f"{target}?{query}", status_code=303)
+
+
+def _refusal(lang: PageLanguage, text: str | None) -> InboxAgentError | None:
+    """Why the page will not approve this text, in the author's language (None: it may)."""
+    if text is None:
+        return None
+    if not text.strip():
+        return InboxAgentError(lang.gettext(EMPTY), hint=lang.gettext(EMPTY_HINT))
+    if review.has_placeholders(text):
+        parts = " / ".join(review.placeholder_openings(text))
+        return InboxAgentError(lang.gettext(TO_COMPLETE, parts=parts),
+                               hint=lang.gettext(TO_COMPLETE_HINT))
+    return None
 
 
 def _draft_actions(app: FastAPI, site: Site) -> None:
     config = site.config
 
+    def next_one(request: Request, draft_id: int) -> int | None:
+        return views.next_pending(config, draft_id, views.QueueFilters.of(request.query_params))
+
     @app.post("/drafts/{draft_id}/approve")
     async def approve(request: Request, draft_id: int) -> Response:
         form = await checked_form(request)
         text = form.get("text")
+        text = str(text) if text is not None else None
+        refused = _refusal(site.lang, text)
         try:
+            if refused is not None:  # the edit is kept, as approving would have kept it
+                await run_in_threadpool(review.save_edit, config, draft_id, text or "")
+                raise refused
             done = await run_in_threadpool(
-                review.approve, config, draft_id, str(text) if text is not None else None,
-                source=site.source(), index=site.index)
+                review.approve, config, draft_id, text, source=site.source(), index=site.index)
         except InboxAgentError as err:
             return site.retry(request, draft_id, err)
-        return _go(views.next_pending(config, draft_id), "sent" if done.sent else "approved")
+        following = await run_in_threadpool(next_one, request, draft_id)
+        return _go(request, following, "sent" if done.sent else "approved")
 
     @app.post("/drafts/{draft_id}/save")
     async def save(request: Request, draft_id: int) -> Response:
         form = await checked_form(request)
         await run_in_threadpool(review.save_edit, config, draft_id, str(form.get("text") or ""))
-        return _go(draft_id, "saved")
+        return _go(request, draft_id, "saved")
 
     @app.post("/drafts/{draft_id}/skip")
     async def skip(request: Request, draft_id: int) -> Response:
         await checked_form(request)
         await run_in_threadpool(review.skip, config, draft_id, source=site.source())
-        return _go(views.next_pending(config, draft_id), "skipped")
+        following = await run_in_threadpool(next_one, request, draft_id)
+        return _go(request, following, "skipped")
 
     @app.post("/drafts/{draft_id}/idea")
     async def idea(request: Request, draft_id: int) -> Response:
         form = await checked_form(request)
         marked = form.get("marked", "1") == "1"
         await run_in_threadpool(review.mark_idea, config, draft_id, marked)
-        return _go(draft_id, "idea" if marked else "unidea")
+        return _go(request, draft_id, "idea" if marked else "unidea")
 
     @app.post("/drafts/{draft_id}/regenerate")
     async def regenerate(request: Request, draft_id: int) -> Response:
         form = await checked_form(request)
+        instruction = str(form.get("instruction") or "")
         extra = {"index": site.index} if site.index is not None else {}
         try:
-            await run_in_threadpool(pipeline.regenerate_draft, config, draft_id,
-                                    str(form.get("instruction") or ""), **extra)
+            if not instruction.strip():
+                raise InboxAgentError(site.lang.gettext(NO_INSTRUCTION))
+            await run_in_threadpool(pipeline.regenerate_draft, config, draft_id, instruction,
+                                    **extra)
         except InboxAgentError as err:
             return site.retry(request, draft_id, err)
-        return _go(draft_id, "regenerated")
+        return _go(request, draft_id, "regenerated")
 
 
 def _batch_actions(app: FastAPI, site: Site) -> None:
@@ -231,9 +305,13 @@ def _batch_actions(app: FastAPI, site: Site) -> None:
         report = await run_in_threadpool(review.approve_quick_thanks, site.config, ids,
                                          source=site.source(), index=site.index)
         if report.errors:
+            said = "; ".join(site.lang.gettext("draft %(id)s: %(error)s", id=i, error=e)
+                             for i, e in report.errors.items())
             return site.render(request, "error.html", 409, approved=len(report.approved),
-                               error="; ".join(f"draft {i}: {e}" for i, e in report.errors.items()))
-        return RedirectResponse(f"/?msg=batch&n={len(report.approved)}", status_code=303)
+                               error=said)
+        kept = parse_qsl(views.QueueFilters.of(request.query_params).query())
+        query = urlencode([*kept, ("msg", "batch"), ("n", len(report.approved))])
+        return RedirectResponse(f"/?{query}", status_code=303)
 
 
 def check_listen(host: str, port: int) -> None:

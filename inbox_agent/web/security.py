@@ -12,6 +12,7 @@ import base64
 import hashlib
 import hmac
 import secrets
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 from fastapi import HTTPException, Request
@@ -20,6 +21,7 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from inbox_agent.config import is_loopback
+from inbox_agent.web.i18n import N_
 
 CSRF_COOKIE = "inbox_agent_csrf"
 CSRF_FIELD = "csrf_token"
@@ -53,10 +55,12 @@ class SecurityMiddleware:
     (Plain ASGI: no per-request task as with BaseHTTPMiddleware.)"""
 
     def __init__(self, app: ASGIApp, *, session_token: str | None,
-                 allowed_hosts: frozenset[str]) -> None:
+                 allowed_hosts: frozenset[str],
+                 gettext: Callable[[str], str] = lambda message: message) -> None:
         self.app = app
         self.session_token = session_token
         self.allowed_hosts = allowed_hosts
+        self.gettext = gettext
         self._secret = secrets.token_bytes(32)
 
     def _signature(self, nonce: str) -> str:
@@ -88,10 +92,7 @@ class SecurityMiddleware:
         request = Request(scope)
         early: Response | None = None
         if not self._host_ok(request):
-            early = PlainTextResponse(
-                "Host not allowed: open the review page at the address inbox-agent printed.",
-                status_code=421,
-            )
+            early = PlainTextResponse(self.gettext(FOREIGN_HOST), status_code=421)
         elif self.session_token is not None:
             early = self._session(request)
         if early is not None:
@@ -130,11 +131,7 @@ class SecurityMiddleware:
         cookie = request.cookies.get(SESSION_COOKIE, "")
         if cookie and _same(cookie, self.session_token):
             return None
-        return PlainTextResponse(
-            "Session token missing: open the address with ?token=… that `inbox-agent serve` "
-            "printed when it started.",
-            status_code=401,
-        )
+        return PlainTextResponse(self.gettext(NO_SESSION), status_code=401)
 
 
 def _same(given: str, expected: str) -> bool:
@@ -152,9 +149,13 @@ def _secure(response: Response) -> Response:
     return response
 
 
-FOREIGN_FORM = (
+FOREIGN_HOST = N_("Host not allowed: open the review page at the address inbox-agent printed.")
+NO_SESSION = N_("Session token missing: open the address with ?token=… that `inbox-agent serve` "
+                "printed when it started.")
+FOREIGN_FORM = N_(
     "This form has expired or did not come from the review page: reload the page and try again."
 )
+NO_UPLOADS = N_("The review page takes no file uploads.")
 
 
 def _from_elsewhere(request: Request) -> bool:
@@ -179,7 +180,7 @@ async def checked_form(request: Request) -> FormData:
         raise HTTPException(status_code=403, detail=FOREIGN_FORM)
     form = await request.form()
     if any(isinstance(value, UploadFile) for _, value in form.multi_items()):
-        raise HTTPException(status_code=400, detail="The review page takes no file uploads.")
+        raise HTTPException(status_code=400, detail=NO_UPLOADS)
     sent = str(form.get(CSRF_FIELD) or request.headers.get(CSRF_HEADER) or "")
     expected = getattr(request.state, "csrf", "")
     cookie = request.cookies.get(CSRF_COOKIE, "")

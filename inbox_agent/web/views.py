@@ -8,8 +8,9 @@ import json
 import sqlite3
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date
 from itertools import groupby
+from urllib.parse import urlencode
 
 from inbox_agent import worker
 from inbox_agent.config import Config
@@ -19,15 +20,12 @@ from inbox_agent.review import queries
 from inbox_agent.store import db as store
 from inbox_agent.store import review as store_review
 from inbox_agent.text.spreadsheet import safe_cell
-from inbox_agent.web import insights_views
+from inbox_agent.web import insights_views, labels
+from inbox_agent.web.i18n import PageLanguage
 from inbox_agent.wiring import state
 
 PAGE_SIZE = 50
 QUICK_THANKS_SHOWN = 25
-INTENT_LABELS = {
-    "thanks": "Thanks", "question": "Questions", "disagreement": "Disagreements",
-    "idea": "Ideas", "story": "Stories", "correction": "Corrections", "other": "Other",
-}  # fmt: skip
 
 
 @dataclass
@@ -37,6 +35,14 @@ class QueueFilters:
     language: str = ""
     ideas: bool = False
     page: int = 1
+
+    @classmethod
+    def of(cls, params) -> QueueFilters:
+        """The filters of a query string (the queue's, carried to a draft and its actions)."""
+        page = str(params.get("page") or "1")
+        return cls(str(params.get("issue") or ""), str(params.get("intent") or ""),
+                   str(params.get("lang") or ""), bool(params.get("ideas")),
+                   int(page) if page.isdigit() else 1)
 
     def matches(self, row: sqlite3.Row) -> bool:
         if self.issue == "none" and row["issue_number"] is not None:
@@ -53,8 +59,6 @@ class QueueFilters:
         values = {"issue": self.issue, "intent": self.intent, "lang": self.language,
                   "ideas": "1" if self.ideas else "", "page": ""}
         values.update(changes)
-        from urllib.parse import urlencode
-
         return urlencode({k: v for k, v in values.items() if v})
 
 
@@ -89,7 +93,7 @@ def _card(row: sqlite3.Row) -> dict:
         "language": row["language"], "issue": row["issue_number"],
         "idea": bool(row["marked_idea"]), "flags": json.loads(row["flags"]),
         "placeholders": review.has_placeholders(row["final_text"]),
-        "date": (row["reply_date"] or "")[:10],
+        "date": row["reply_date"] or "",
         "text": row["final_text"],
     }
 
@@ -99,7 +103,7 @@ def _sort_key(row: sqlite3.Row) -> tuple:
     return (number is None, -(number or 0), intent or "other", draft_id)
 
 
-def queue(config: Config, filters: QueueFilters) -> Queue:
+def queue(config: Config, filters: QueueFilters, lang: PageLanguage) -> Queue:
     with state(config) as conn:
         rows = store_review.pending_cards(conn)
         titles = issue_titles(conn)
@@ -111,11 +115,12 @@ def queue(config: Config, filters: QueueFilters) -> Queue:
     result.ideas = sum(bool(r["marked_idea"]) for r in rows)
     issues = Counter(r["issue_number"] for r in rows)
     result.by_issue = [
-        ("none" if n is None else str(n), _issue_label(n, titles), c)
+        ("none" if n is None else str(n), issue_label(n, titles, lang), c)
         for n, c in sorted(issues.items(), key=lambda kv: (kv[0] is None, -(kv[0] or 0)))
     ]
     intents = Counter(r["intent"] or "other" for r in rows)
-    result.by_intent = [(k, INTENT_LABELS.get(k, k), c) for k, c in intents.most_common()]
+    result.by_intent = [(k, labels.label(labels.INTENTS, k, lang), c)
+                        for k, c in intents.most_common()]
     result.by_language = Counter(r["language"] for r in rows).most_common()
     chosen = sorted((r for r in rows if filters.matches(r)), key=_sort_key)
     result.matching = len(chosen)
@@ -126,71 +131,89 @@ def queue(config: Config, filters: QueueFilters) -> Queue:
     for number, in_issue in groupby(page, key=lambda r: r["issue_number"]):
         in_issue = list(in_issue)
         kinds = [
-            {"intent": k, "label": INTENT_LABELS.get(k, k), "cards": [_card(r) for r in g]}
+            {"intent": k, "label": labels.label(labels.INTENTS, k, lang),
+             "cards": [_card(r) for r in g]}
             for k, g in groupby(in_issue, key=lambda r: r["intent"] or "other")
         ]
-        result.groups.append({"label": _issue_label(number, titles), "kinds": kinds,
+        result.groups.append({"label": issue_label(number, titles, lang), "kinds": kinds,
                               "count": len(in_issue)})
     return result
 
 
-def _issue_label(number: int | None, titles: dict[int, str]) -> str:
+def issue_label(number: int | None, titles: dict[int, str], lang: PageLanguage) -> str:
     if number is None:
-        return "No issue identified"
+        return lang.gettext("No issue identified")
     title = titles.get(number)
     if not title:
-        return f"Issue #{number}"
+        return lang.gettext("Issue #%(number)s", number=number)
     return title if f"#{number}" in title else f"#{number} · {title}"
 
 
-def _pending_order(conn: sqlite3.Connection) -> list[int]:
-    """Ids of the pending drafts in queue order (issue, newest first; kind; id)."""
+def _in_queue_order(conn: sqlite3.Connection, draft_id: int,
+                    filters: QueueFilters) -> tuple[list[int], set[int]]:
+    """Ids of the drafts the queue shows with `filters`, in its order, with `draft_id` in
+    its place whatever its status; and which of them are still pending."""
     rows = conn.execute(
-        "SELECT d.id, r.issue_number, r.intent FROM drafts d JOIN replies r ON r.id = d.reply_id "
-        "WHERE d.status = 'pending'"
-    )
-    return [row["id"] for row in sorted(rows, key=_sort_key)]
+        "SELECT d.id, d.status, d.language, d.marked_idea, r.issue_number, r.intent "
+        "FROM drafts d JOIN replies r ON r.id = d.reply_id "
+        "WHERE d.status = 'pending' OR d.id = ?", (draft_id,)
+    ).fetchall()
+    chosen = sorted((r for r in rows if r["id"] == draft_id or filters.matches(r)),
+                    key=_sort_key)
+    return [r["id"] for r in chosen], {r["id"] for r in chosen if r["status"] == "pending"}
 
 
-def _neighbours(conn: sqlite3.Connection, draft_id: int) -> tuple[int | None, int | None]:
-    """The previous and next pending drafts in queue order, around `draft_id`."""
-    order = _pending_order(conn)
-    if draft_id not in order:
-        return None, (order[0] if order else None)
-    at = order.index(draft_id)
-    return (order[at - 1] if at else None), (order[at + 1] if at + 1 < len(order) else None)
+def neighbours(conn: sqlite3.Connection, draft_id: int,
+               filters: QueueFilters) -> tuple[int | None, int | None]:
+    """The previous and next pending drafts around `draft_id` in the filtered queue; next
+    goes round to the first one when `draft_id` is the last."""
+    order, pending = _in_queue_order(conn, draft_id, filters)
+    pending.discard(draft_id)
+    at = order.index(draft_id) if draft_id in order else -1
+    before = [i for i in order[:max(at, 0)] if i in pending]
+    after = [i for i in order[at + 1:] + order[:max(at, 0)] if i in pending]
+    return (before[-1] if before else None), (after[0] if after else None)
 
 
-def next_pending(config: Config, after: int) -> int | None:
+def next_pending(config: Config, after: int, filters: QueueFilters | None = None) -> int | None:
+    """The pending draft to review after `after` in the same filtered queue (None: none)."""
     with state(config) as conn:
-        order = _pending_order(conn)
-    later = [i for i in order if i > after]
-    return (later or order or [None])[0]
+        return neighbours(conn, after, filters or QueueFilters())[1]
 
 
-def detail(config: Config, draft_id: int) -> dict:
+def detail(config: Config, draft_id: int, lang: PageLanguage,
+           filters: QueueFilters | None = None) -> dict:
+    filters = filters or QueueFilters()
     with state(config) as conn:
         row = store.get_draft(conn, draft_id)
         if row is None:
             raise InboxAgentError(f"no draft {draft_id}")
         reply = store.get_reply(conn, row["reply_id"])
         history = store.reader_history(conn, reply["from_email"], reply["id"])
-        previous, following = _neighbours(conn, draft_id)
+        previous, following = neighbours(conn, draft_id, filters)
         titles = issue_titles(conn)
-    cited = json.loads(row["cited"])
+    draft = dict(row) | {"flags": json.loads(row["flags"])}
+    query = filters.query()
     return {
-        "draft": dict(row) | {"flags": json.loads(row["flags"])},
+        "draft": draft,
         "reply": {k: v for k, v in dict(reply).items() if k != "raw"},
         "attachments": json.loads(reply["attachments"]),
         "has_raw": reply["raw"] is not None,
-        "history": [dict(h) for h in history],
-        "cited": cited,
-        "issue_label": _issue_label(reply["issue_number"], titles),
+        "history": [dict(h) | {"status_label": labels.label(labels.STATUSES,
+                                                            h["status"] or "none", lang)}
+                    for h in history],
+        "cited": labels.evidence(json.loads(row["cited"]), reply["reply_text"]),
+        "issue_label": issue_label(reply["issue_number"], titles, lang),
         "previous": previous,
         "next": following,
+        "back": f"?{query}" if query else "",
         "placeholders": review.placeholder_openings(row["final_text"]),
         "edited": row["final_text"] != row["generated_text"],
-        "insight": insights_views.reply_insight(config, reply["id"]),
+        "status_label": labels.label(labels.STATUSES, draft["status"], lang),
+        "intent_label": labels.label(labels.INTENT, reply["intent"] or "other", lang),
+        "drafter_label": labels.drafter(draft["drafter"], lang),
+        "destination": labels.destination(draft, lang),
+        "insight": insights_views.reply_insight(config, reply["id"], lang),
     }
 
 
@@ -205,10 +228,12 @@ def original(config: Config, draft_id: int) -> tuple[str, str]:
     return row["subject"], raw.decode("utf-8", "replace")
 
 
-def other_mail(config: Config) -> dict:
-    items = queries.set_apart(config)
+def other_mail(config: Config, lang: PageLanguage) -> dict:
+    items = [i | {"kind_label": labels.label(labels.KINDS, i["kind"], lang)}
+             for i in queries.set_apart(config)]
     kinds = Counter(item["kind"] for item in items)
-    return {"items": items, "kinds": sorted(kinds.items())}
+    shown = [(k, labels.label(labels.KINDS, k, lang), n) for k, n in sorted(kinds.items())]
+    return {"items": items, "kinds": shown}
 
 
 def unsubscribes_csv(config: Config) -> str:
@@ -226,19 +251,31 @@ def unsubscribes_csv(config: Config) -> str:
     return out.getvalue()
 
 
-def status(config: Config) -> dict:
+def status(config: Config, lang: PageLanguage) -> dict:
     info = queries.status(config)
-    next_runs: list[str] = []
+    next_runs: list = []
     worker_note = ""
     try:
-        next_runs = [_when(t) for t in worker.next_fire_times(config)]
+        next_runs = worker.next_fire_times(config)
     except InboxAgentError as err:  # a schedule the worker cannot read
-        worker_note = f"next run unknown: {err}"
-    return info | {"next_runs": next_runs, "worker_note": worker_note,
-                   "edits": review.edit_stats(config)}
+        worker_note = lang.gettext("Next run unknown: %(reason)s", reason=err)
+    runs = [run | {"kind_label": labels.label(labels.RUN_KINDS, run["kind"], lang),
+                   "status_label": labels.label(labels.RUN_STATUSES, run["status"], lang),
+                   "count_labels": [(labels.label(labels.RUN_COUNTS, k, lang), v)
+                                    for k, v in run["counts"].items() if v]}
+            for run in info["runs"]]
+    edits = [w | {"week": _week(w["week"], lang)} for w in review.edit_stats(config)]
+    return info | {"runs": runs, "next_runs": next_runs, "worker_note": worker_note,
+                   "edits": edits,
+                   "draft_counts": [(s, labels.label(labels.STAT_TILES, s, lang))
+                                    for s in labels.STAT_TILES]}
 
 
-def _when(moment: object) -> str:
-    if isinstance(moment, datetime):
-        return moment.strftime("%a %d %b %Y, %H:%M %Z").strip()
-    return str(moment)
+def _week(iso_week: str, lang: PageLanguage) -> str:
+    """"2026-W43" as "week of 19 Oct" in the page's language."""
+    year, _, week = iso_week.partition("-W")
+    try:
+        monday = date.fromisocalendar(int(year), int(week), 1)
+    except ValueError:
+        return iso_week
+    return lang.gettext("week of %(day)s", day=lang.day(monday))

@@ -1,10 +1,13 @@
-"""The review page in a real Chromium (Playwright) against a real Dovecot account.
+"""The review page in a real Chromium (Playwright) against a real Dovecot account, in French
+(the author's language): queue, draft, approve, the next draft of the same filter, a narrow
+window.
 
-Also writes docs/screenshots/queue.png and detail.png.
+Also writes docs/screenshots/queue.png and detail.png (the French page).
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 import threading
 import time
@@ -102,7 +105,10 @@ def test_approve_in_the_browser_saves_a_threaded_draft_in_imap(page, imap_env, i
         page.fill("#draft-text", "Hi Tom,\n\nI cancel every meeting without an agenda.\n\nCamille")
         page.click("#approve-btn")
         page.wait_for_selector(".flash.ok")
+        assert page.inner_text(".flash.ok").startswith("Approuvé : la réponse est enregistrée")
         page.goto(f"{url}/drafts/{draft_id}")
+        assert page.inner_text("#destination") == "Enregistré dans vos brouillons"
+        assert "IMAP" not in page.inner_text("main") and "uid" not in page.inner_text("main")
         page.fill("#draft-text", "Hi Tom,\n\nNo agenda, no meeting.\n\nCamille")
         page.click("#approve-btn")
         page.wait_for_selector(".flash.ok")
@@ -126,7 +132,7 @@ def test_quick_thanks_are_batch_approved_from_the_queue(page, imap_env, imap_use
         for n, box in enumerate(boxes.all()):  # each reply is on screen in full, then ticked
             assert page.locator(".quick .qt-text").nth(n).is_visible()
             box.check()
-        page.click("text=Approve the ticked quick thanks")
+        page.click("text=Approuver les remerciements cochés")
         page.wait_for_selector(".flash.ok")
         assert page.locator(".quick").count() == 0
     replied_to = sorted(m["In-Reply-To"] for m, _ in imap_drafts(imap_user))
@@ -232,9 +238,11 @@ def test_screenshots_of_the_queue_and_a_detail_page(page, local_site):
     env, url = local_site
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.goto(url)
+    assert page.get_attribute("html", "lang") == "fr"
     page.screenshot(path=str(SCREENSHOTS / "queue.png"), full_page=False)
     draft_id = env.draft_id("<m30@reader.example>")
     page.goto(f"{url}/drafts/{draft_id}")
+    assert page.locator("h2", has_text="Numéros liés").count() == 1
     page.screenshot(path=str(SCREENSHOTS / "detail.png"), full_page=False)
     assert (SCREENSHOTS / "queue.png").stat().st_size > 10_000
     assert shutil.which("chromium") is not None
@@ -249,7 +257,7 @@ def test_refused_approval_explains_why_without_breaking_the_csp(page, local_site
     assert page.evaluate("typeof window.htmx") == "object"
     page.click("#approve-btn")
     page.wait_for_selector(".flash.err")
-    assert "complete or remove them" in page.inner_text(".flash.err")
+    assert "Complétez-les ou retirez-les" in page.inner_text(".flash.err")
     assert env.row(draft_id)["status"] == "pending"
     assert not [m for m in console if "Content Security Policy" in m], console
 
@@ -300,3 +308,92 @@ def test_a_page_on_another_port_cannot_change_a_draft(page, tmp_path):
             page.goto(attacker)
         assert sent.value.status == 403
     assert env.row(draft_id)["final_text"] == before
+
+
+ENGLISH_WORDS = re.compile(r"\b(Approve|Skip|Drafts|Status|Queue|pending|Save|Insights|"
+                           r"Related issues|Other mail|Your reply|score)\b")
+FRENCH_MOMENT = re.compile(r"\b(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche) \d{1,2} "
+                           r"\w+( \d{4})?, \d\d:\d\d\b")
+
+
+def page_words(page) -> str:
+    """What the page says, without the readers' own words (their mail is data)."""
+    return page.evaluate("""() => { const main = document.body.cloneNode(true);
+      main.querySelectorAll('.mailtext, .qt-text, .excerpt, .subject, textarea, blockquote,'
+        + ' pre').forEach(e => e.remove());
+      return main.innerText; }""")
+
+
+def test_the_queue_and_a_draft_speak_french(page, local_site):
+    env, url = local_site
+    page.goto(url)
+    assert page.get_attribute("html", "lang") == "fr"
+    assert page.locator("nav[aria-label=Rubriques] a").all_inner_texts() == [
+        "File", "Autre courrier", "Tendances", "État"]
+    assert "en attente" in page.inner_text("h1")
+    assert ENGLISH_WORDS.findall(page_words(page)) == []
+    page.click(".card-link >> nth=0")
+    page.wait_for_selector("#draft-text")
+    assert FRENCH_MOMENT.search(page.inner_text(".detail-head")), page.inner_text(".detail-head")
+    assert page.inner_text("#approve-btn").startswith("Approuver")
+    assert ENGLISH_WORDS.findall(page_words(page)) == []
+
+
+def test_approve_and_skip_go_to_the_next_draft_of_the_same_filter(page, tmp_path):
+    env = make_env(tmp_path, many_replies(14))
+    with review_site(env) as url:
+        page.goto(url)
+        everything = page.locator(".card").count()
+        page.goto(f"{url}/?intent=question")
+        order = [int(i) for i in page.locator(".card").evaluate_all(
+            "cards => cards.map(c => c.dataset.draftId)")]
+        assert 3 <= len(order) < everything
+        page.click(f".card[data-draft-id='{order[0]}'] a")
+        page.wait_for_url(f"{url}/drafts/{order[0]}?intent=question")
+        page.fill("#draft-text", "Bonjour,\n\nMerci pour votre question !\n\nCamille")
+        page.click("#approve-btn")
+        page.wait_for_url(f"{url}/drafts/{order[1]}?intent=question&msg=approved")
+        assert page.inner_text(".flash.ok").startswith("Approuvé")
+        for following in order[2:]:
+            page.click("#skip-btn")
+            page.wait_for_url(f"{url}/drafts/{following}?intent=question&msg=skipped")
+            assert page.inner_text(".flash.ok") == "Passé : pas de réponse à ce message."
+        page.click("#skip-btn")
+        page.wait_for_url(f"{url}/?intent=question&msg=skipped")
+        assert page.locator(".card").count() == 0
+        page.goto(url)
+        assert page.locator(".card").count() == everything - len(order)
+    assert env.row(order[0])["status"] == "approved"
+    assert [env.row(i)["status"] for i in order[1:]] == ["skipped"] * (len(order) - 1)
+
+
+BESIDE_LABELS = """() => Array.from(document.querySelectorAll('label'))
+  .filter(label => label.querySelector('input[type=checkbox], input[type=radio]'))
+  .map(label => {
+    const box = label.querySelector('input').getBoundingClientRect();
+    const walk = document.createTreeWalker(label, NodeFilter.SHOW_TEXT,
+      {acceptNode: n => n.textContent.trim() ? NodeFilter.FILTER_ACCEPT : NodeFilter.FILTER_SKIP});
+    const range = document.createRange();
+    range.selectNodeContents(walk.nextNode());
+    const words = range.getClientRects()[0];
+    return {label: label.innerText.trim().slice(0, 40),
+            gap: words.left - box.right,
+            rise: Math.abs((words.top + words.bottom) / 2 - (box.top + box.bottom) / 2)};
+  })"""
+
+
+def test_checkboxes_stay_beside_their_labels_in_a_narrow_window(browser, local_site):
+    env, url = local_site
+    context = browser.new_context(viewport={"width": 760, "height": 900})
+    try:
+        narrow = context.new_page()
+        seen = []
+        for path in ("/", f"/drafts/{env.draft_id('<m2@reader.example>')}"):
+            narrow.goto(url + path)
+            seen += narrow.evaluate(BESIDE_LABELS)
+        assert len(seen) > 10  # the quick thanks, the intents and the quote permission
+        apart = [s for s in seen if not (0 <= s["gap"] < 16 and s["rise"] < 8)]
+        assert apart == []
+        assert narrow.evaluate("document.documentElement.scrollWidth") <= 760
+    finally:
+        context.close()

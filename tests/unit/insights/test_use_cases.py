@@ -326,7 +326,7 @@ def test_detail_page_edits_tags_and_quote_permission_with_csrf(client, env):
     assert info["intents"] == ["idea"] and info["quote"] == "with_name"
     assert set(info["topics"]) == {"semaine de 4 jours", "retours d'expérience"}
     page = client.get(f"/drafts/{draft}?msg=tags").text
-    assert "Tags saved." in page and 'value="with_name" checked' in page
+    assert "Étiquettes enregistrées." in page and 'value="with_name" checked' in page
 
 
 def test_tag_and_quote_forms_refuse_a_missing_csrf_token(client, env):

@@ -53,7 +53,8 @@ def test_the_page_names_the_placeholder_to_complete(env, language):
     number, _, _, opening = READERS[language]
     draft_id = env.draft_id(f"<m{number}@reader.example>")
     page = client_for(env).get(f"/drafts/{draft_id}")
-    assert f"Complete the <code>{opening}</code> parts before approving." in page.text
+    assert ("Complétez ces passages avant d’approuver : "  # the author's page is French
+            f"<code>{opening}</code>") in page.text
 
 
 def test_a_placeholder_typed_without_accents_is_refused_too(env):

@@ -59,8 +59,8 @@ def test_queue_groups_by_issue_and_counts_the_pending_drafts(client, web_env):
     pending = len(store.list_drafts(conn, "pending"))
     conn.close()
     page = client.get("/").text
-    assert f"{pending} pending" in page
-    assert "#38" in page and "Quick thanks" in page
+    assert f"{pending} en attente" in page
+    assert "#38" in page and "Remerciements rapides" in page
     assert page.count('class="card"') == pending
 
 
@@ -132,9 +132,11 @@ def test_approve_with_placeholders_shows_what_to_do(client, tmp_path):
                           data={"text": "Hi [TO FILL: answer]", "csrf_token": token})
     assert response.status_code == 409
     alert = re.search(r'<p class="flash err" role="alert">(.*?)</p>', response.text).group(1)
-    assert alert.startswith(f"draft {draft_id} still has [TO FILL: …]")
-    assert '<span class="hint">complete or remove them, then approve</span>' in alert
+    assert alert.startswith("La réponse a encore des passages à compléter : [TO FILL: …].")
+    assert '<span class="hint">Complétez-les ou retirez-les, puis approuvez.</span>' in alert
     assert env.row(draft_id)["status"] == "pending"
+    assert env.row(draft_id)["final_text"] == "Hi [TO FILL: answer]"  # the edit is kept
+    assert "Hi [TO FILL: answer]" in response.text
 
 
 def test_unsubscribe_export_is_csv_without_formulas(client):
@@ -168,8 +170,8 @@ def test_session_token_is_required_and_set_by_the_printed_url(web_env):
 
 def test_status_page_says_when_the_worker_is_not_configured(client):
     page = client.get("/status").text
-    assert "Last runs" in page
-    assert "worker not configured" in page or "Next scheduled run" in page
+    assert "Derniers passages" in page
+    assert "worker not configured" in page or "Prochains passages prévus" in page
 
 
 def test_approve_through_the_page_redirects_to_the_next_draft(tmp_path):
@@ -181,10 +183,13 @@ def test_approve_through_the_page_redirects_to_the_next_draft(tmp_path):
     assert response.status_code == 303
     assert re.fullmatch(r"/drafts/\d+\?msg=approved", response.headers["location"])
     assert env.row(draft_id)["status"] == "approved"
+    assert env.row(draft_id)["destination"].startswith("Maildir drafts")
     page = client.get(f"/drafts/{draft_id}").text
-    assert "Approve again" in page and "Maildir drafts" in page
+    assert "Approuver à nouveau" in page
+    assert '<span class="tag t-ok" id="destination">Enregistré dans vos brouillons</span>' in page
+    assert "Maildir" not in page and "uid" not in page
     stats = client.get("/status").text
-    assert 'id="edit-stats"' in stats and "100%" in stats
+    assert 'id="edit-stats"' in stats and "100\xa0%" in stats
 
 
 def test_the_quick_thanks_lane_shows_each_draft_in_full_and_ticks_nothing(client, web_env):
