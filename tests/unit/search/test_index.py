@@ -14,6 +14,7 @@ from inbox_agent.errors import IndexError_
 from inbox_agent.models import Chunk, Issue
 from inbox_agent.search import index as index_module
 from inbox_agent.search.index import ArchiveIndex, SyncReport
+from inbox_agent.search.keywords import fold
 from tests.support import ROOT
 
 
@@ -25,11 +26,33 @@ class Settings:
     embedding: str = "fake"
 
 
+class WordEmbeddings(Embeddings):
+    """Deterministic fake vectors that carry some meaning: each folded word adds one hashed
+    dimension, so texts sharing words are similar (a fake model that agrees with BM25)."""
+
+    size = 64
+
+    def _vector(self, text: str) -> list[float]:
+        vector = np.full(self.size, 0.01)
+        for word in fold(text).split():
+            word = "".join(c for c in word if c.isalnum())
+            if word:
+                vector[hashlib.sha256(word.encode()).digest()[0] % self.size] += 1.0
+        return (vector / np.linalg.norm(vector)).tolist()
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return [self._vector(t) for t in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._vector(text)
+
+
 class RecordingEmbeddings(Embeddings):
-    """Deterministic fake vectors; records every text it was asked to embed."""
+    """Deterministic fake vectors (see WordEmbeddings); records every text it was asked to
+    embed."""
 
     def __init__(self) -> None:
-        self.inner = DeterministicFakeEmbedding(size=32)
+        self.inner = WordEmbeddings()
         self.documents: list[str] = []
         self.queries: list[str] = []
 

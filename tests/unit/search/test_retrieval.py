@@ -1,4 +1,4 @@
-"""Pure ranking: tokens, BM25, fusion, grouping per issue, passages."""
+"""Pure ranking: tokens and stems, BM25, passages, the retrieval evaluation."""
 
 from __future__ import annotations
 
@@ -11,16 +11,8 @@ from langchain_core.embeddings import DeterministicFakeEmbedding
 
 from inbox_agent.errors import InboxAgentError
 from inbox_agent.search.evaluate import evaluate_retrieval, score
-from inbox_agent.search.keywords import BM25, fold, tokenize
-from inbox_agent.search.retrieval import (
-    Hit,
-    chunk_order,
-    fuse_issue_rankings,
-    rank_issues,
-    reciprocal_rank_fusion,
-    select_passages,
-    shorten,
-)
+from inbox_agent.search.keywords import BM25, K1, B, fold, tokenize, words_in_common
+from inbox_agent.search.retrieval import select_passages, shorten
 
 
 @pytest.mark.parametrize(
@@ -51,6 +43,37 @@ def test_fold_lowercases_and_strips_accents(text, expected):
 )
 def test_tokenize_folds_drops_stop_words_and_plurals(text, expected):
     assert tokenize(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("fr", "chiffrement chiffrer chiffrés Chiffré"),
+        ("fr", "sécurité securite SÉCURITÉ"),  # readers who type without accents
+        ("fr", "données donnees donnée"),
+        ("fr", "installation installer installé installés"),
+        ("en", "encryption encrypted encrypting"),
+        ("en", "backups backup"),
+    ],
+)
+def test_a_language_s_stemmer_brings_the_forms_of_a_word_together(language, words):
+    assert len(set(tokenize(words, language))) == 1
+
+
+def test_stemming_keeps_different_words_apart():
+    assert len(set(tokenize("chiffrement sauvegarde", "fr"))) == 2
+    assert tokenize("installation", "fr") != tokenize("installation", "")  # plurals only
+
+
+def test_a_language_without_a_stemmer_gets_light_plurals():
+    assert tokenize("issues bateaux", "xx") == tokenize("issues bateaux") == ["issue", "bateau"]
+
+
+def test_words_in_common_are_the_text_s_own_words():
+    terms = set(tokenize("Comment chiffrer mes sauvegardes ?", "fr"))
+    text = "Le chiffrement des sauvegardes, puis la Sauvegarde chiffrée du disque."
+    assert words_in_common(text, terms, "fr") == ("chiffrement", "sauvegardes")
+    assert words_in_common(text, set(), "fr") == ()
 
 
 DOCS = [
@@ -86,7 +109,7 @@ def test_bm25_on_no_documents_is_empty():
     assert BM25([]).top("bread", 3) == []
 
 
-def reference_bm25(documents: list[str], query: str, k1: float = 1.2, b: float = 0.75) -> list:
+def reference_bm25(documents: list[str], query: str, k1: float = K1, b: float = B) -> list:
     """Okapi BM25 written out term by term, document by document."""
     tokenized = [tokenize(d) for d in documents]
     average = sum(len(t) for t in tokenized) / len(tokenized)
@@ -110,34 +133,12 @@ def test_bm25_scores_follow_the_okapi_formula(query):
     assert bm25.idf("bread") == pytest.approx(math.log(1 + (4 - 2 + 0.5) / (2 + 0.5)))
 
 
-def test_rrf_prefers_keys_ranked_well_by_both():
-    fused = reciprocal_rank_fusion([["a", "b", "c"], ["b", "c", "a"]])
-    assert [key for key, _ in fused] == ["b", "a", "c"]
-
-
-def test_rrf_weights_tilt_the_order():
-    fused = reciprocal_rank_fusion([["a", "b"], ["b", "a"]], weights=[2.0, 1.0])
-    assert fused[0][0] == "a"
-
-
-def test_rank_issues_keeps_each_issue_once_with_its_best_chunk():
-    hits = [Hit("x#0", "x", 0.2), Hit("y#0", "y", 0.5), Hit("x#1", "x", 0.9)]
-    assert rank_issues(hits) == [("x", 0.9), ("y", 0.5)]
-
-
-def test_fusion_groups_per_issue_and_orders_chunks_inside_it():
-    vector = [Hit("x#1", "x", 0.9), Hit("y#0", "y", 0.8), Hit("x#0", "x", 0.1)]
-    keyword = [Hit("y#0", "y", 7.0), Hit("x#0", "x", 3.0)]
-    keys = [key for key, _ in fuse_issue_rankings(vector, keyword)]
-    assert sorted(keys) == ["x", "y"] and len(keys) == 2
-    assert chunk_order(vector, keyword)["x"] == ["x#0", "x#1"]
-
-
-def test_keyword_weight_decides_between_methods():
-    vector = [Hit("x#0", "x", 0.9), Hit("y#0", "y", 0.8)]
-    keyword = [Hit("y#0", "y", 7.0), Hit("x#0", "x", 3.0)]
-    assert fuse_issue_rankings(vector, keyword, keyword_weight=2.0)[0][0] == "y"
-    assert fuse_issue_rankings(vector, keyword, vector_weight=2.0)[0][0] == "x"
+def test_bm25_stems_each_document_in_its_language():
+    docs = ["Le chiffrement du disque.", "The encrypted disk."]
+    bm25 = BM25(docs, ["fr", "en"])
+    assert [i for i, _ in bm25.top(tokenize("chiffrer", "fr"), 2)] == [0]
+    assert [i for i, _ in bm25.top(tokenize("encryption", "en"), 2)] == [1]
+    assert BM25(docs).top(tokenize("chiffrer"), 2) == []  # no stemmer, no match
 
 
 CHUNK = (
@@ -255,4 +256,4 @@ def test_keyword_retrieval_on_the_blog_corpus_stays_above_its_floor(corpora):
         embeddings=DeterministicFakeEmbedding(size=8),
     )
     assert result["n"] == 335
-    assert result["recall@5"] >= 0.45 and result["mrr"] >= 0.33  # measured 0.498, 0.375
+    assert result["recall@5"] >= 0.54 and result["mrr"] >= 0.41  # measured 0.567, 0.431
