@@ -153,7 +153,8 @@ def correction_of(request: DraftRequest, plan: Plan, language: str) -> tuple[Evi
 
 def cited_issues(request: DraftRequest, plan: Plan, max_issues: int,
                  source: Evidence | None) -> list[Evidence]:
-    """The issues the author asked for first, whatever the reply, then: none for a request;
+    """The issues the author asked for first, whatever the reply, then: for a request only
+    the issue the reader answered;
     for a thank-you or a correction the one issue it is about (none when the corrected
     sentence, quoted, comes from the issue the reader answered: they have it); else the
     best ranked."""
@@ -164,9 +165,9 @@ def cited_issues(request: DraftRequest, plan: Plan, max_issues: int,
 
 def _planned_issues(request: DraftRequest, plan: Plan, max_issues: int,
                     source: Evidence | None) -> list[Evidence]:
-    if not plan.cites:
-        return []
     answered = [e for e in request.evidence if e.answered]
+    if not plan.cites:
+        return answered[:1]  # the issue the reader wrote back to, and no reading list
     if plan.finished or plan.lead == "correction":
         if source:
             return [] if source.answered else [source]

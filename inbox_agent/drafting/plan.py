@@ -64,8 +64,8 @@ class Plan:
 
     @property
     def cites(self) -> bool:
-        """A request (screening, talk, interview) cites no issue: the retrieval cannot tell
-        an issue strongly related to it, and a reading list is off the point."""
+        """A request (screening, talk, interview) gets no reading list: the retrieval cannot
+        tell an issue strongly related to it (the issue the reader answered stays cited)."""
         return "request" not in self.intents
 
 
