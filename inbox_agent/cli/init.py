@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from pathlib import Path
 
 import click
@@ -14,6 +13,7 @@ from inbox_agent import pipeline
 from inbox_agent.archive.kinds import detect_kind
 from inbox_agent.cli.common import ProgressBar
 from inbox_agent.config import HOME_ENV, find_config, load_config
+from inbox_agent.config.load import ADDRESS
 from inbox_agent.errors import ArchiveError, ConfigError, InboxAgentError
 
 DEFAULT_PATH = Path("~/.config/inbox-agent/config.toml")
@@ -164,7 +164,7 @@ def ask(given: dict[str, str | None]) -> dict[str, str]:
 
     name = get("name", "Your name")
     email = get("email", "The address readers answer to")
-    if not re.fullmatch(r"[^@\s]+@[^@\s]+", email):
+    if not ADDRESS.fullmatch(email):  # the same rule as author.email at load
         raise click.BadParameter(f"{email!r} is not an address", param_hint="--email")
     newsletter = get("newsletter", "The newsletter's name")
     base_url = get("base_url", "Its public address (https://…)", default="")
