@@ -23,6 +23,7 @@ class DraftStatus(enum.StrEnum):
     APPROVED = "approved"
     SKIPPED = "skipped"
     FAILED = "failed"
+    ANSWERED = "answered"  # the author answered from their own mail program
 
 
 @dataclass(frozen=True)
@@ -157,6 +158,8 @@ class RunReport:
     drafted: int = 0
     draft_failed: int = 0
     redrafted: int = 0  # drafts written while the archive was empty, written again
+    sent_read: int = 0  # messages read from the author's Sent folder
+    answered: int = 0  # stored replies found answered in the Sent folder
     errors: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)  # what the author should know, one line each
 
@@ -171,4 +174,5 @@ class RunReport:
             + (f", {self.draft_failed} drafts failed" if self.draft_failed else "")
             + (f" ({self.redrafted} written again now that the archive is imported)"
                if self.redrafted else "")
+            + (f"; {self.answered} replies found answered in Sent" if self.answered else "")
         )

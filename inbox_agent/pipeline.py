@@ -19,22 +19,30 @@ from inbox_agent.archive.kinds import import_any
 from inbox_agent.config import Config
 from inbox_agent.config.settings import DEFAULT_EMBEDDING
 from inbox_agent.drafting import drafter
-from inbox_agent.errors import InboxAgentError
+from inbox_agent.errors import InboxAgentError, MailboxError
 from inbox_agent.insights.use_cases import tag_pending
 from inbox_agent.intake.intents import read_intents, shipped_model
 from inbox_agent.intake.pull import pull
-from inbox_agent.mail.source import MailSource
+from inbox_agent.mail.source import MailSource, SentBox
 from inbox_agent.models import Draft, Issue, Progress, RunReport, no_progress
 from inbox_agent.privacy.retention import apply_retention
 from inbox_agent.review.edits import EditsInTheWay, author_additions, carry_over
 from inbox_agent.review.queries import draft_as_dict
 from inbox_agent.search.embeddings import clean_text, make_embeddings
 from inbox_agent.search.index import ArchiveIndex
+from inbox_agent.sent.sync import sync_sent
 from inbox_agent.store import db as store
 from inbox_agent.store import review as store_review
 from inbox_agent.store.lock import instance_lock, mailbox_lock
 from inbox_agent.text.greeting import embedding_text
-from inbox_agent.wiring import imap_source, make_index, make_source, open_state, state
+from inbox_agent.wiring import (
+    imap_source,
+    make_index,
+    make_source,
+    open_state,
+    sent_box,
+    state,
+)
 
 log = logging.getLogger(__name__)
 MAILBOX_WAIT_SECONDS = 120  # how long a pass waits for approvals writing to the mailbox
@@ -181,6 +189,47 @@ def draft_for(
 # --- one pass -------------------------------------------------------------------
 
 
+def read_sent(config: Config, conn: sqlite3.Connection, report: RunReport, *,
+              box: SentBox | None, index: ArchiveIndex | None = None,
+              progress: Progress = no_progress) -> None:
+    """Sent sync inside a pass: a Sent folder that cannot be read is one error line, and
+    the pass goes on with the inbox."""
+    if box is None:
+        return
+    try:
+        sync_sent(config, conn, report, box=box, index=index, progress=progress)
+    except InboxAgentError as err:
+        report.errors.append(f"Sent folder not read: {err}")
+
+
+def sync_sent_folder(config: Config, *, source: MailSource | None = None,
+                     index: ArchiveIndex | None = None,
+                     progress: Progress = no_progress) -> RunReport:
+    """`inbox-agent sent sync`: read the Sent folder on its own (recorded as a run)."""
+    report = RunReport()
+    source = source or make_source(config)
+    box = sent_box(config, source, report.notices)
+    if box is None and report.notices:  # a Sent folder that should be there is not
+        raise MailboxError(report.notices[0])
+    if box is None:
+        if not report.notices:
+            report.notices.append(
+                "there is no sent mail to read: set [sent] path (a Maildir or mbox of your "
+                "sent mail) for a local source")
+        return report
+    with state(config) as conn:
+        run_id = store.start_run(conn, "sent")
+        status = "error"
+        try:
+            with mailbox_lock(config, wait=MAILBOX_WAIT_SECONDS):
+                sync_sent(config, conn, report, box=box, index=index or make_index(config),
+                          progress=progress)
+            status = "ok"
+        finally:
+            store.finish_run(conn, run_id, report.counts(), report.errors[-50:], status)
+    return report
+
+
 def run_once(
     config: Config,
     *,
@@ -214,8 +263,12 @@ def _run_once(
     index = index or make_index(config)  # connects lazily; shared by the stages below
     try:
         source = source or make_source(config)
+        box = sent_box(config, source, report.notices)
         with mailbox_lock(config, wait=MAILBOX_WAIT_SECONDS):  # approvals wait a moment
+            read_sent(config, conn, report, box=box, index=index, progress=progress)
             pull(config, conn, report, source=source, progress=progress, should_stop=should_stop)
+            if not should_stop():  # replies pulled now that the author had already answered
+                read_sent(config, conn, report, box=box, index=index, progress=progress)
         if config.state.retention_months and not should_stop():
             apply_retention(config, conn, index=index)
         if not should_stop():

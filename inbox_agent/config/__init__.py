@@ -18,6 +18,7 @@ from inbox_agent.config.settings import (
     NewsletterSettings,
     ScheduleSettings,
     SendSettings,
+    SentSettings,
     SourceSettings,
     StateSettings,
     WebSettings,
@@ -27,6 +28,7 @@ from inbox_agent.config.settings import (
 __all__ = [
     "CHOICES", "CONFIG_ENV", "HOME_ENV", "RANGES", "SINCE_LAST_ISSUE", "ArchiveSettings",
     "AuthorSettings", "Config", "DraftSettings", "ImapSettings", "IndexSettings", "LlmSettings",
-    "NewsletterSettings", "ScheduleSettings", "SendSettings", "SourceSettings", "StateSettings",
+    "NewsletterSettings", "ScheduleSettings", "SendSettings", "SentSettings", "SourceSettings",
+    "StateSettings",
     "WebSettings", "find_config", "is_loopback", "load_config", "parse_config",
 ]

@@ -152,6 +152,17 @@ class SendSettings:
 
 
 @dataclass(frozen=True)
+class SentSettings:
+    """The author's Sent folder, read to learn which replies were answered and how."""
+
+    enabled: bool = True
+    folder: str = ""  # IMAP: "" finds the \\Sent folder (or Sent, Sent Items, [Gmail]/Sent Mail)
+    path: str = ""  # Maildir or mbox of sent mail, for a local [source]
+    aliases: tuple[str, ...] = ()  # the author's other From addresses
+    window_days: int = 14  # a reply answered without threading headers: within these days
+
+
+@dataclass(frozen=True)
 class Config:
     newsletter: NewsletterSettings = field(default_factory=NewsletterSettings)
     author: AuthorSettings = field(default_factory=AuthorSettings)
@@ -165,6 +176,7 @@ class Config:
     schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
     web: WebSettings = field(default_factory=WebSettings)
     send: SendSettings = field(default_factory=SendSettings)
+    sent: SentSettings = field(default_factory=SentSettings)
     path: Path = Path("config.toml")  # the file this came from
     home: Path = Path(".")  # where data lives (state, vectorstore, drafts)
 
@@ -198,6 +210,7 @@ RANGES: dict[tuple[str, str], tuple[float, float, str]] = {
     ("draft", "history"): (0, 50, "past exchanges with the reader given as context; 3"),
     ("schedule", "misfire_grace_minutes"): (1, 10_080, "360, the default, is six hours"),
     ("state", "retention_months"): (0, 1200, "0 keeps everything"),
+    ("sent", "window_days"): (0, 365, "14, the default, is two weeks"),
 }
 # Providers of `llm.model = "provider:model"` and of `index.embedding = "provider:model"`.
 LLM_PROVIDERS = ("openai", "ollama", "mistralai", "anthropic")

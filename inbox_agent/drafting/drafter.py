@@ -165,7 +165,7 @@ def _history(config: Config, conn: sqlite3.Connection | None, row: sqlite3.Row) 
             "subject": past["subject"],
             "reader_text": _clip(past["reply_text"], HISTORY_CHARS),
             "author_reply": _clip(past["final_text"] or "", HISTORY_CHARS)
-            if past["status"] == "approved"
+            if past["status"] in ("approved", "sent")
             else "",
         }
         for past in rows
@@ -240,6 +240,7 @@ def grounded_for(config: Config, context: ReplyContext, **changes: Any) -> Draft
         default_register=config.author.register,
         max_issues=config.draft.max_issues,
         default_language=config.author.default_language,
+        sign_off=config.author.sign_off,
     )
     draft.flags[:0] = context.flags
     return guardrails.check_draft(

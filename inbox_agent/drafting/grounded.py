@@ -85,6 +85,7 @@ def grounded_draft(
     default_register: str = "vous",
     max_issues: int = 3,
     default_language: str = "fr",
+    sign_off: str = "",
 ) -> Draft:
     """A deterministic first draft built from prompts/grounded_<lang>.j2.
 
@@ -125,6 +126,7 @@ def grounded_draft(
         point=plan.point,
         issues=issues,
         signature=signature.strip(),
+        sign_off=sign_off.strip(),
     )
     text = tidy(text)
     if language == "fr":

@@ -42,6 +42,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 # A dropped connection or a timeout; worth reconnecting for.
 CONNECTION_ERRORS = (OSError, IMAPClientAbortError, ProtocolError, EOFError)
+SENT_NAMES = ("[Gmail]/Sent Mail", "[Google Mail]/Sent Mail", "Sent Mail", "INBOX.Sent")
 LIST_SPECIAL_USE = [b'""', b'"*"', b"RETURN", b"(SPECIAL-USE)"]  # RFC 6154 section 3
 
 
@@ -389,6 +390,29 @@ class ImapSource:
         return self._retrying(
             lambda c: self._remove_marked(c, self._drafts_folder(c), marker_header, marker_value)
         )
+
+    def sent_folder(self, configured: str = "") -> str | None:
+        """The server's name of the author's Sent folder, never created: `configured` when it
+        exists, else the folder flagged \\Sent, else a usual name (Sent, Sent Items, Sent
+        Messages, [Gmail]/Sent Mail); None when there is none."""
+
+        def find(client: IMAPClient) -> str | None:
+            if configured:
+                name = self._name(client, configured)
+                if not client.folder_exists(name):
+                    raise MailboxError(
+                        f"there is no folder {name!r} in {self.account}: check [sent] folder"
+                    )
+                return name
+            found = special_use_folder(self._listing(client), SENT)
+            if found or (found := client.find_special_folder(SENT)):
+                return found
+            for name in SENT_NAMES:
+                if client.folder_exists(self._name(client, name)):
+                    return self._name(client, name)
+            return None
+
+        return self._retrying(find)
 
     def append_sent(self, raw: bytes, folder: str = "") -> str:
         """APPEND a sent message, marked \\Seen, to `folder` or the \\Sent folder ("Sent")."""

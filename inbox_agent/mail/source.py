@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import Protocol, Self
 
 from inbox_agent.models import FetchedMail
@@ -31,6 +32,14 @@ class MailSource(Protocol):
     def mark_processed(self, folder: str, uids: Sequence[int]) -> None: ...
     def save_draft(self, raw: bytes, *, marker_header: str, marker_value: str) -> str: ...
     def delete_drafts(self, marker_header: str, marker_value: str) -> int: ...
+
+
+@dataclass
+class SentBox:
+    """Where the author's sent mail is read: a source and its folder."""
+
+    source: MailSource
+    folder: str
 
 
 _TOO_LARGE = re.compile(r"^too large: (\d+(?:\.\d+)?) MB")

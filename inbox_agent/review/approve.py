@@ -8,7 +8,6 @@ inbox-agent saved before (found by its marker header), never one the author wrot
 
 from __future__ import annotations
 
-import difflib
 import json
 import logging
 import sqlite3
@@ -30,6 +29,7 @@ from inbox_agent.models import DraftStatus
 from inbox_agent.store import db as store
 from inbox_agent.store import review as store_review
 from inbox_agent.store.lock import mailbox_lock
+from inbox_agent.text.similarity import word_similarity
 from inbox_agent.wiring import make_index, make_source, state
 
 log = logging.getLogger(__name__)
@@ -295,8 +295,9 @@ def approve_quick_thanks(config: Config, draft_ids: list[int] | None = None, **k
 
 
 def similarity(generated: str, final: str) -> float:
-    """1.0 when the author approved the draft as written; lower the more it was edited."""
-    return difflib.SequenceMatcher(None, generated, final, autojunk=False).ratio()
+    """1.0 when the author approved the draft as written; lower the more it was edited
+    (the word-level measure of `inbox_agent.text.similarity`, also used for sent replies)."""
+    return word_similarity(generated, final)
 
 
 def edit_stats(config: Config) -> list[dict]:

@@ -116,6 +116,37 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         """,
     ),
+    (
+        "0006_sent",
+        """
+        CREATE TABLE sent_seen (
+            account TEXT NOT NULL, folder TEXT NOT NULL,
+            uidvalidity INTEGER NOT NULL, uid INTEGER NOT NULL,
+            message_hash TEXT NOT NULL, status TEXT NOT NULL,
+            refs TEXT NOT NULL DEFAULT '[]', sent_at TEXT NOT NULL DEFAULT '',
+            seen_at TEXT NOT NULL,
+            PRIMARY KEY (account, folder, uidvalidity, uid)
+        );
+        CREATE INDEX sent_seen_hash ON sent_seen (message_hash);
+        CREATE TABLE answers (
+            id INTEGER PRIMARY KEY,
+            reply_id INTEGER NOT NULL REFERENCES replies (id) ON DELETE CASCADE,
+            message_hash TEXT NOT NULL,
+            sent_at TEXT NOT NULL,
+            match TEXT NOT NULL CHECK (match IN ('thread', 'marker', 'subject')),
+            draft_id INTEGER,
+            drafter TEXT NOT NULL DEFAULT '',
+            text TEXT NOT NULL,
+            language TEXT NOT NULL DEFAULT '',
+            similarity REAL,
+            outcome TEXT NOT NULL DEFAULT '',
+            remembered INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            UNIQUE (reply_id, message_hash)
+        );
+        CREATE INDEX answers_reply ON answers (reply_id);
+        """,
+    ),
 ]
 
 
@@ -282,6 +313,7 @@ def replies_to_draft(conn: sqlite3.Connection) -> list[sqlite3.Row]:
         conn.execute(
             """SELECT r.* FROM replies r LEFT JOIN drafts d ON d.reply_id = r.id
                WHERE r.kind = 'reply' AND (d.id IS NULL OR d.status = 'failed')
+                 AND NOT EXISTS (SELECT 1 FROM answers a WHERE a.reply_id = r.id)
                ORDER BY r.id"""
         )
     )
@@ -297,11 +329,17 @@ def list_replies(conn: sqlite3.Connection, kinds: Sequence[str] = ()) -> list[sq
 
 
 def reader_history(conn: sqlite3.Connection, email: str, before_id: int) -> list[sqlite3.Row]:
-    """The reader's earlier replies with the author's final answer, oldest first."""
+    """The reader's earlier replies with the author's answer, oldest first: the words the
+    author really sent when the Sent folder holds them (status 'sent'), else the approved
+    draft."""
     return list(
         conn.execute(
-            """SELECT r.id, r.subject, r.date, r.reply_text, d.final_text, d.status
+            """SELECT r.id, r.subject, r.date, r.reply_text,
+                      coalesce(a.text, d.final_text) AS final_text,
+                      CASE WHEN a.text IS NOT NULL THEN 'sent' ELSE d.status END AS status
                FROM replies r LEFT JOIN drafts d ON d.reply_id = r.id
+               LEFT JOIN answers a ON a.id = (SELECT max(id) FROM answers
+                                              WHERE reply_id = r.id)
                WHERE lower(r.from_email) = lower(?) AND r.id < ? AND r.kind = 'reply'
                ORDER BY r.id""",
             (email, before_id),

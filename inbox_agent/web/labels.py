@@ -22,22 +22,25 @@ INTENT = {
     "request": N_("interview, event or partnership request"), "other": N_("other"),
 }  # fmt: skip
 STAT_TILES = {"pending": N_("Pending"), "approved": N_("Approved"), "skipped": N_("Skipped"),
-              "failed": N_("Failed")}
+              "failed": N_("Failed"), "answered": N_("Answered from your mail program")}
 STATUSES = {
     "pending": N_("pending"), "approved": N_("approved"), "skipped": N_("skipped"),
-    "failed": N_("failed"), "none": N_("no draft"),
+    "failed": N_("failed"), "answered": N_("answered from your mail program"),
+    "none": N_("no draft"),
 }  # fmt: skip
 KINDS = {
     "auto_reply": N_("auto-reply"), "bounce": N_("bounce"), "unsubscribe": N_("unsubscribe"),
     "other": N_("other"),
 }  # fmt: skip
-RUN_KINDS = {"run": N_("pull and draft"), "reindex": N_("archive re-indexing")}
+RUN_KINDS = {"run": N_("pull and draft"), "reindex": N_("archive re-indexing"),
+             "sent": N_("Sent folder read")}
 RUN_STATUSES = {"ok": N_("done"), "failed": N_("failed"), "running": N_("running")}
 RUN_COUNTS = {
     "fetched": N_("new messages"), "replies": N_("replies"), "set_apart": N_("set apart"),
     "duplicates": N_("duplicates"), "skipped": N_("skipped"), "failed": N_("failed"),
     "drafted": N_("drafted"), "draft_failed": N_("drafts failed"),
-    "redrafted": N_("drafted again"), "issues": N_("issues"), "added": N_("added"),
+    "redrafted": N_("drafted again"), "sent_read": N_("sent messages read"),
+    "answered": N_("found answered"), "issues": N_("issues"), "added": N_("added"),
     "updated": N_("updated"), "removed": N_("removed"),
 }  # fmt: skip
 QUOTES = {"with_name": N_("Yes, with the reader's name"), "anonymous": N_("Yes, anonymously"),

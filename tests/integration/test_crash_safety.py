@@ -88,6 +88,30 @@ def make_replies(count: int, seed: int = 7) -> list[bytes]:
     return [reader_reply(n, rng) for n in range(count)]
 
 
+ANSWERED_EVERY = 6  # the author answered every 6th real reply from their own mail program
+
+
+def author_answers(raws: list[bytes]) -> dict[str, bytes]:
+    """Reader Message-ID -> the author's answer in Sent, for every ANSWERED_EVERY-th reply."""
+    from email import message_from_bytes
+
+    answers = {}
+    for n, raw in enumerate(raws):
+        original = message_from_bytes(raw)
+        if n % ANSWERED_EVERY or original["Auto-Submitted"]:
+            continue
+        message = EmailMessage()
+        message["From"] = "Camille Durand <camille@example.org>"
+        message["To"] = original["From"]
+        message["Subject"] = "Re: " + original["Subject"]
+        message["Date"] = format_datetime(datetime(2026, 3, 2, 18, tzinfo=UTC))
+        message["Message-ID"] = make_msgid(f"a{n}", "example.org")
+        message["In-Reply-To"] = original["Message-ID"]
+        message.set_content(f"Merci {n} ! Réponse de Camille.\n")
+        answers[original["Message-ID"]] = bytes(message)
+    return answers
+
+
 def write_config(folder: Path, user, archive: Path) -> Path:
     path = folder / "config.toml"
     path.write_text(
@@ -123,7 +147,9 @@ def query(db: Path, sql: str) -> int:
 
 
 def progress(db: Path) -> tuple[int, int]:
-    return (query(db, "SELECT count(*) FROM processed"), query(db, "SELECT count(*) FROM drafts"))
+    return (query(db, "SELECT count(*) FROM processed") + query(db, "SELECT count(*) FROM "
+                                                                  "sent_seen"),
+            query(db, "SELECT count(*) FROM drafts"))
 
 
 def wait_for_progress(db: Path, target: int, process: subprocess.Popen) -> None:
@@ -174,6 +200,8 @@ def imap_user(imap_server) -> ImapUser:
 def test_killing_the_pass_at_random_moments_loses_and_doubles_nothing(imap_user, tmp_path):
     raws = make_replies(REPLIES)
     imap_user.append_many("INBOX", raws)
+    answers = author_answers(raws)
+    imap_user.append_many(imap_user.sent, list(answers.values()))
     archive = tmp_path / "archive"
     archive.mkdir()
     for name in ARCHIVE:
@@ -193,10 +221,12 @@ def test_killing_the_pass_at_random_moments_loses_and_doubles_nothing(imap_user,
     print(f"{KILLS} kills + final run in {time.monotonic() - started:.1f}s; final: {final.stdout}")
     assert any(0 < row[3] < REPLIES for row in log), "no kill landed while mail was being read"
     assert any(row[2] != 0 and row[4] > 0 for row in log), "no kill landed while drafting"
-    check_exactly_once(db, raws, imap_user)
+    check_exactly_once(db, raws, imap_user, answers)
 
 
-def check_exactly_once(db: Path, raws: list[bytes], imap_user) -> None:
+def check_exactly_once(db: Path, raws: list[bytes], imap_user, answers: dict) -> None:
+    """Each reply stored once, each real one drafted once, unless the author had answered it
+    from Sent: then it has exactly one answer and no pending draft."""
     from email import message_from_bytes
 
     expected = {message_from_bytes(raw)["Message-ID"] for raw in raws}
@@ -210,12 +240,21 @@ def check_exactly_once(db: Path, raws: list[bytes], imap_user) -> None:
         replies = conn.execute("SELECT message_id, kind FROM replies").fetchall()
         assert len(replies) == len(raws) and {mid for mid, _ in replies} == expected
         real = conn.execute("SELECT count(*) FROM replies WHERE kind='reply'").fetchone()[0]
+        answered = dict(conn.execute(
+            "SELECT r.message_id, count(*) FROM answers a JOIN replies r ON r.id = a.reply_id "
+            "GROUP BY r.id").fetchall())
+        assert answered == {mid: 1 for mid in answers}  # each answer counted exactly once
+        assert conn.execute("SELECT count(*) FROM sent_seen WHERE status='matched'"
+                            ).fetchone()[0] == len(answers)
         drafts = conn.execute(
-            "SELECT d.reply_id, d.status, r.kind FROM drafts d JOIN replies r ON r.id=d.reply_id"
-        ).fetchall()
-        assert len(drafts) == real == len({reply_id for reply_id, _, _ in drafts})
-        assert {status for _, status, _ in drafts} == {"pending"}
-        assert {kind for _, _, kind in drafts} == {"reply"}
+            "SELECT d.reply_id, d.status, r.kind, r.message_id FROM drafts d "
+            "JOIN replies r ON r.id=d.reply_id").fetchall()
+        assert len({reply_id for reply_id, *_ in drafts}) == len(drafts)
+        open_drafts = [d for d in drafts if d[1] == "pending"]
+        assert len(open_drafts) == real - len(answers)
+        assert not {d[3] for d in open_drafts} & set(answers)
+        assert {status for _, status, *_ in drafts} <= {"pending", "answered"}
+        assert {kind for _, _, kind, _ in drafts} == {"reply"}
         assert 0 < real < len(raws)  # the auto-replies were set apart, not drafted
     finally:
         conn.close()

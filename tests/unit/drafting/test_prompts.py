@@ -26,7 +26,7 @@ MODEL_CONTEXT = dict(
 )
 # What the grounded templates get from drafting/plan.py: openings, placeholders, the
 # sentence a correction is about.
-PLAN = dict(opening="message", follow="question", questions=2, corrected=None,
+PLAN = dict(opening="message", follow="question", questions=2, corrected=None, sign_off="",
             gaps=[{"kind": "question", "quote": "Q1?"}, {"kind": "question", "quote": "Q2?"},
                   {"kind": "request", "quote": ""}])
 CONTEXTS = {
