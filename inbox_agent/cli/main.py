@@ -22,7 +22,7 @@ from inbox_agent.cli.drafts import drafts
 from inbox_agent.cli.init import init_cmd
 from inbox_agent.cli.insights import quote_cmd, tags_group, topics_cmd
 from inbox_agent.cli.reader import reader
-from inbox_agent.cli.sent import sent
+from inbox_agent.cli.sent import sent, stats_cmd
 from inbox_agent.review import queries
 
 
@@ -246,6 +246,7 @@ main.add_command(tags_group)
 main.add_command(quote_cmd)
 main.add_command(reader)
 main.add_command(sent)
+main.add_command(stats_cmd)
 
 
 if __name__ == "__main__":  # pragma: no cover

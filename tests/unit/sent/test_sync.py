@@ -4,8 +4,8 @@ privacy. The IMAP side runs against Dovecot in tests/integration/test_sent_imap.
 from __future__ import annotations
 
 import mailbox
-from email import message_from_bytes, policy
 from dataclasses import replace
+from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
@@ -278,3 +278,42 @@ def test_retention_deletes_what_sent_mail_taught_with_its_reply(tmp_path):
         conn.close()
     assert desk.query("SELECT count(*) FROM answers")[0][0] == 0
     assert desk.index.style_entries([f"reply-{reply_id}"]) == []
+
+
+def test_the_scoreboard_counts_outcomes_per_week_drafter_and_intent(tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from inbox_agent.cli.main import main
+
+    desk = Desk(tmp_path, [THANKS, QUESTION, SECOND])
+    desk.run()
+    draft = desk.draft("<m1@reader.example>")
+    review.approve(desk.config, draft["id"], index=desk.index)
+    [saved] = mailbox.Maildir(desk.drafts_path, create=False)
+    desk.sent.add(saved.as_bytes())  # sent as drafted
+    desk.sent.add(sent_mail(11, "tom.b@other.example", "Re: x", "Hi Tom, agenda first.",
+                            in_reply_to="<m2@reader.example>",
+                            date="Mon, 2 Mar 2026 21:00:00 +0100"))
+    desk.sync()
+    config_file = tmp_path / "config.toml"
+    config_file.write_text(
+        f'[author]\nemail = "{AUTHOR}"\n[source]\npath = "{tmp_path / "replies"}"\n'
+        f'[state]\ndb = "{desk.config.state.db}"\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["--config", str(config_file), "stats", "--json"])
+    assert result.exit_code == 0, result.output
+    board = json.loads(result.output)
+    [week] = board["weeks"]
+    assert week["week"] == "2026-W10" and week["received"] == 3
+    assert week["through_draft"]["unchanged"] == 1
+    assert week["without_draft"] == 1 and week["open"] == 1
+    assert week["median_similarity"] == 1.0
+    assert week["median_hours_to_answer"] is not None and week["median_hours_to_answer"] > 0
+    assert board["by_drafter"]["grounded"]["through_draft"]["unchanged"] == 1
+    assert board["by_intent"]["thanks"]["through_draft"]["unchanged"] == 1
+    later = CliRunner().invoke(main, ["--config", str(config_file), "stats", "--since",
+                                      "2026-04-01", "--json"])
+    assert json.loads(later.output)["weeks"] == []
+    table = CliRunner().invoke(main, ["--config", str(config_file), "stats"])
+    assert "2026-W10" in table.output and "by drafter: grounded 1 through a draft" in table.output
