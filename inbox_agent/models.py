@@ -137,6 +137,8 @@ class Draft:
     cited: list[Evidence] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
     drafter: str = "grounded"  # "grounded" or the model name
+    reused_reply: int | None = None  # the earlier reply whose sent answer the draft adapts
+    reuse_score: float | None = None  # how close that reply is to this one (cosine)
 
 
 # Progress of a long step: (stage, done, total), e.g. ("embedding", 40, 120).

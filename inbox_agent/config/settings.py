@@ -107,6 +107,12 @@ class DraftSettings:
     max_words: int = 300
     style_examples: int = 2
     history: int = 3
+    # Offer the author's earlier answer to a close message (same language) in the draft;
+    # the closeness is the cosine of the two messages' embeddings, its default measured by
+    # bench/reuse_threshold.py on reader→author exchanges.
+    reuse: bool = True
+    reuse_min_score: float = 0.9
+    voice: bool = True  # greetings, openings and closings learned from the author's Sent
 
 
 @dataclass(frozen=True)
@@ -208,6 +214,8 @@ RANGES: dict[tuple[str, str], tuple[float, float, str]] = {
     ("draft", "max_words"): (1, 5000, "300, the default, suits a personal reply"),
     ("draft", "style_examples"): (0, 20, "past replies shown as style examples; 2 by default"),
     ("draft", "history"): (0, 50, "past exchanges with the reader given as context; 3"),
+    ("draft", "reuse_min_score"): (0, 1, "how alike two messages must be (cosine) for an "
+                                   "earlier answer to be offered; 0.9 by default"),
     ("schedule", "misfire_grace_minutes"): (1, 10_080, "360, the default, is six hours"),
     ("state", "retention_months"): (0, 1200, "0 keeps everything"),
     ("sent", "window_days"): (0, 365, "14, the default, is two weeks"),

@@ -21,9 +21,12 @@ from inbox_agent.drafting.grounded import DraftRequest, fr_typography, grounded_
 from inbox_agent.drafting.instructions import grounded_changes
 from inbox_agent.drafting.languages import detect_register
 from inbox_agent.drafting.plan import ordered_intents
+from inbox_agent.drafting.reuse import Reuse, answer_body, reader_names
+from inbox_agent.drafting.voice import Sample, Voice, learn_voice
 from inbox_agent.errors import InboxAgentError
 from inbox_agent.intake.intents import rule_intents
 from inbox_agent.models import Draft, Evidence, Issue
+from inbox_agent.store import answers as store_answers
 from inbox_agent.store import db as store
 from inbox_agent.text.greeting import embedding_text
 from inbox_agent.text.language import LANGUAGE_NAMES, detect_language
@@ -72,6 +75,8 @@ def build_context(
     register = register_of(config, row["reply_text"], language)
     entry = languages.LANGUAGES.get(language)
     intents = intents_of(row)
+    examples = _similar_answers(config, index, query, language)
+    reuse = _reuse(config, conn, row, examples)
     request = DraftRequest(
         reply_text=row["reply_text"],
         language=language,
@@ -86,6 +91,9 @@ def build_context(
         register=register,
         issue_languages={key: issue.language for key, issue in issues.items()},
         full_name=row["from_name"] or "",
+        reuse=reuse,
+        voice=author_voice(config, conn),
+        seed=int(row["id"]),
     )
     prompt = {
         "author": _author(config),
@@ -102,13 +110,15 @@ def build_context(
         "answered": _issue_view(issues.get(answered or ""), language),
         "evidence": [_evidence_view(e, language) for e in evidence],
         "history": _history(config, conn, row),
-        "examples": _examples(config, index, query, language),
+        "examples": [_example_view(e) for e in examples[: config.draft.style_examples]],
+        "reused": {"text": reuse.text, "date": human_date(reuse.sent_at, language)}
+        if reuse else None,
         "placeholder": languages.placeholder(language),
         "min_words": config.draft.min_words,
         "max_words": config.draft.max_words,
     }
     emails = [config.author.email, row["from_email"], row["reply_to"]]
-    urls = [e.url for e in evidence if e.url]
+    urls = [e.url for e in evidence if e.url] + _reuse_urls(reuse)
     return ReplyContext(request, prompt, urls, emails, evidence, flags)
 
 
@@ -172,19 +182,82 @@ def _history(config: Config, conn: sqlite3.Connection | None, row: sqlite3.Row) 
     ]
 
 
-def _examples(config: Config, index: Any, text: str, language: str) -> list[dict]:
-    k = config.draft.style_examples
+def _similar_answers(config: Config, index: Any, text: str, language: str) -> list[dict]:
+    """The author's answers to the readers' messages closest to this one, in its language
+    (the style examples of a model, and the answers a grounded draft may reuse)."""
+    k = max(config.draft.style_examples, 1 if config.draft.reuse else 0)
     if k <= 0 or not hasattr(index, "style_examples"):
         return []
     try:
-        found = index.style_examples(text, k=k, language=language)
+        return index.style_examples(text, k=k + 1, language=language)  # +1: this reply's own
     except InboxAgentError as err:
         log.warning("style examples unavailable: %s", err)
         return []
-    return [
-        {"reader_text": _clip(e["reader_text"], HISTORY_CHARS), "reply_text": e["reply_text"]}
-        for e in found
-    ]
+
+
+def _example_view(example: dict) -> dict:
+    return {"reader_text": _clip(example["reader_text"], HISTORY_CHARS),
+            "reply_text": example["reply_text"]}
+
+
+STYLE_KEY = re.compile(r"reply-(\d+)$")  # the answer memory's key of a reply
+
+
+def _reuse(config: Config, conn: sqlite3.Connection | None, row: sqlite3.Row,
+           examples: list[dict]) -> Reuse | None:
+    """The author's answer to another reader's message close enough to this one, if any.
+
+    Drops this reply's own entry from `examples` (a draft written again finds it)."""
+    own = f"reply-{row['id']}"
+    examples[:] = [e for e in examples if e.get("key") != own]
+    if conn is None or not config.draft.reuse or not examples:
+        return None
+    best = examples[0]
+    found = STYLE_KEY.match(best.get("key", ""))
+    if not found or best.get("score", 0.0) < config.draft.reuse_min_score:
+        return None
+    earlier = store_answers.earlier_answer(conn, int(found.group(1)))
+    if earlier is None or earlier["email"].lower() == (row["from_email"] or "").lower():
+        return None  # what the author told this reader before is in the history instead
+    names = reader_names(earlier["first_name"], earlier["full_name"])
+    body = answer_body(earlier["text"], names)
+    if len(body.split()) < 3:
+        return None
+    return Reuse(earlier["reply_id"], earlier["first_name"], earlier["sent_at"][:10], body,
+                 round(float(best["score"]), 4))
+
+
+def _reuse_urls(reuse: Reuse | None) -> list[str]:
+    """The links of the author's own earlier answer: theirs to keep."""
+    return guardrails.web_links(guardrails.URL.findall(reuse.text)) if reuse else []
+
+
+def reuse_flag(reuse: Reuse) -> str:
+    who = reuse.first_name or "another reader"
+    return (f"a close message was answered before ({who}, {reuse.sent_at}, "
+            f"{reuse.score:.0%} alike): your answer is offered in the draft; adapt it")
+
+
+_VOICES: dict[tuple[str, int], Voice] = {}
+
+
+def author_voice(config: Config, conn: sqlite3.Connection | None) -> Voice | None:
+    """The author's voice learned from their sent answers (None without any); learned once
+    per new answer."""
+    if conn is None or not config.draft.voice:
+        return None
+    database = conn.execute("PRAGMA database_list").fetchone()[2] or str(id(conn))
+    key = (database, store_answers.latest_voice_sample(conn))
+    if key[1] == 0:
+        return None
+    if key not in _VOICES:
+        _VOICES.clear()
+        samples = [Sample(r["text"], r["language"], r["first_name"] or "")
+                   for r in store_answers.voice_samples(conn)]
+        names = [config.author.name, *(config.author.name or "").split()[:1],
+                 (config.author.signature or "").strip()]
+        _VOICES[key] = learn_voice(samples, names)
+    return _VOICES[key] or None
 
 
 def _clip(text: str, limit: int) -> str:
@@ -243,11 +316,13 @@ def grounded_for(config: Config, context: ReplyContext, **changes: Any) -> Draft
         sign_off=config.author.sign_off,
     )
     draft.flags[:0] = context.flags
+    if draft.reused_reply is not None and request.reuse:
+        draft.flags.append(reuse_flag(request.reuse))
     return guardrails.check_draft(
         draft,
         reader_text=request.reply_text,
         subject=request.subject,
-        allowed_urls=[e.url for e in request.evidence],
+        allowed_urls=[e.url for e in request.evidence] + _reuse_urls(request.reuse),
         allowed_emails=context.allowed_emails,
     )
 
@@ -283,9 +358,11 @@ def model_draft(
     cited = [
         e for e in context.evidence if e.url and (e.url.rstrip("/") in cited_urls or e.url in text)
     ]
+    reuse = context.request.reuse
     draft = Draft(
         text=text, language=language, cited=cited, flags=list(context.flags),
         drafter=llm.model_name(model),
+        reused_reply=reuse.reply_id if reuse else None, reuse_score=reuse.score if reuse else None,
     )
     return guardrails.check_draft(
         draft,

@@ -15,8 +15,10 @@ from datetime import date
 from inbox_agent.drafting.languages import DRAFT_LANGUAGES, LANGUAGES, no_template_flag
 from inbox_agent.drafting.languages import detect_register as detect_register
 from inbox_agent.drafting.plan import Plan, plan_draft
+from inbox_agent.drafting.reuse import Reuse, marker
 from inbox_agent.drafting.sentences import best_sentence, corrected_sentence, words
 from inbox_agent.drafting.sentences import salient_point as salient_point
+from inbox_agent.drafting.voice import Voice
 from inbox_agent.models import Draft, Evidence
 
 Render = Callable[..., str]
@@ -41,9 +43,17 @@ class DraftRequest:
     intents: tuple[str, ...] = ()  # every intent, the leading first; () means just `intent`
     issue_texts: dict[str, str] = field(default_factory=dict)  # issue key -> its full text
     mentioned: tuple[str, ...] = ()  # issue keys the author asked to cite, cited whatever
+    reuse: Reuse | None = None  # an earlier answer to a close message, offered for adapting
+    voice: Voice | None = None  # the author's greetings, openings and closings, from Sent
+    seed: int = 0  # fixes which of the author's forms this reply gets (its id)
 
     def all_intents(self) -> tuple[str, ...]:
         return tuple(self.intents) or (self.intent or "other",)
+
+
+# The openings a thanking sentence of the author's own may take the place of (the others
+# say something about the reader's question, objection or idea).
+GENERIC_OPENINGS = frozenset({"thanks", "message", "other"})
 
 
 def human_date(iso: str, language: str) -> str:
@@ -110,6 +120,12 @@ def grounded_draft(
     quiet = {source.issue_key} if source else set()  # its sentence is quoted above
     issues = [issue_view(e, request, language, plan, quiet) for e in cited]
     nest = LANGUAGES[language].nest
+    gaps = [{"kind": gap.kind, "quote": nest(gap.quote)} for gap in plan.gaps]
+    reuse = request.reuse if gaps and request.language == language else None
+    if reuse:  # never across languages: a reader without a template gets none
+        gaps[0] = {"kind": "reuse", "quote": "", "text": marker(reuse, language)}
+    voice = request.voice or Voice()
+    generic = plan.opening in GENERIC_OPENINGS
     text = render(
         f"grounded_{language}.j2",
         first_name=request.first_name,
@@ -119,19 +135,23 @@ def grounded_draft(
         opening=plan.opening,
         follow=plan.follow,
         questions=plan.questions,
-        gaps=[{"kind": gap.kind, "quote": nest(gap.quote)} for gap in plan.gaps],
+        gaps=gaps,
         corrected={"sentence": nest(corrected), "answered": source.answered,
                    "title": source.title} if source else None,
         topic=pick_topic(request),
         point=plan.point,
         issues=issues,
         signature=signature.strip(),
-        sign_off=sign_off.strip(),
+        sign_off=voice.closing(language, register, request.seed) or sign_off.strip(),
+        greeting=voice.greeting(language, register, request.first_name, request.seed),
+        opening_text=voice.opening(language, register, request.seed) if generic else "",
     )
     text = tidy(text)
     if language == "fr":
         text = fr_typography(text)
-    return Draft(text=text, language=language, cited=list(cited), flags=flags, drafter="grounded")
+    return Draft(text=text, language=language, cited=list(cited), flags=flags, drafter="grounded",
+                 reused_reply=reuse.reply_id if reuse else None,
+                 reuse_score=reuse.score if reuse else None)
 
 
 def correction_of(request: DraftRequest, plan: Plan, language: str) -> tuple[Evidence | None, str]:

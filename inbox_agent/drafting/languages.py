@@ -38,6 +38,8 @@ class Language:
     polite_words: re.Pattern[str] = NEVER
     familiar_cues: re.Pattern[str] = NEVER  # greetings and sign-offs of the familiar form
     polite_cues: re.Pattern[str] = NEVER
+    reused_to: str = "Answer sent to {name} on {date} — adapt it"  # an earlier answer's marker
+    reused: str = "Answer sent on {date} — adapt it"  # the same, the reader's name unknown
 
     def register_word(self, register: str) -> str:
         """'tu'/'vous' as this language calls them ("du"/"Sie"…), "" without registers."""
@@ -73,6 +75,8 @@ LANGUAGES: dict[str, Language] = {
         familiar_words=_rx(r"\b(tu|te|t'|toi|ton|ta|tes|t’)\b"),
         polite_words=_rx(r"\b(vous|votre|vos)\b"),
         familiar_cues=re.compile(r"^\s*(salut|coucou)\b|\b(a\+|à\+|bises|biz)\s*$", re.IGNORECASE),
+        reused_to="Réponse envoyée à {name} le {date} — à adapter",
+        reused="Réponse envoyée le {date} — à adapter",
     ),
     "en": Language(
         "en",
@@ -105,6 +109,8 @@ LANGUAGES: dict[str, Language] = {
         polite_words=_rx(r"\b(usted|ustedes|ud|uds|vd)\b"),
         familiar_cues=_rx(r"\b(un abrazo|abrazos|besos)\W*$"),
         polite_cues=_rx(r"^\s*(estimad[oa]s?|apreciad[oa]s?|distinguid[oa]s?)\b"),
+        reused_to="Respuesta enviada a {name} el {date} — a adaptar",
+        reused="Respuesta enviada el {date} — a adaptar",
     ),
     "de": Language(
         "de",
@@ -124,6 +130,8 @@ LANGUAGES: dict[str, Language] = {
         polite_words=_rx(r"(?<=[\w,] )(?:Sie|Ihre?[mnrs]?)\b|\bIhnen\b", 0),
         familiar_cues=_rx(r"^\s*(hey|hi|servus|moin)\b|\b(lg|liebe grüße|liebe grüsse)\W*$"),
         polite_cues=_rx(r"^\s*sehr geehrte|\bmit freundlichen grüßen\W*$"),
+        reused_to="Antwort an {name} vom {date} — anzupassen",
+        reused="Antwort vom {date} — anzupassen",
     ),
     "it": Language(
         "it",
@@ -145,6 +153,8 @@ LANGUAGES: dict[str, Language] = {
         familiar_cues=_rx(r"^\s*ciao\b|\b(un abbraccio|baci)\W*$"),
         polite_cues=_rx(r"^\s*(gentile|gentilissim[oa]|egregi[oa]|spettabile)\b"
                         r"|\b(cordiali|distinti) saluti\W*$"),
+        reused_to="Risposta inviata a {name} il {date} — da adattare",
+        reused="Risposta inviata il {date} — da adattare",
     ),
     "pt": Language(
         "pt",
@@ -163,6 +173,8 @@ LANGUAGES: dict[str, Language] = {
                            r"|conheces|queres|poderias|saberias)\b"),
         polite_words=_rx(r"\b(você|vocês|o senhor|a senhora)\b"),
         polite_cues=_rx(r"^\s*(prezad[oa]s?|exm[oa]s?)\b"),
+        reused_to="Resposta enviada a {name} em {date} — a adaptar",
+        reused="Resposta enviada em {date} — a adaptar",
     ),
     "nl": Language(
         "nl",
@@ -181,6 +193,8 @@ LANGUAGES: dict[str, Language] = {
         polite_words=_rx(r"\b(u|uw|uzelf)\b"),
         familiar_cues=_rx(r"^\s*(hoi|hey)\b|\b(groetjes|doei)\W*$"),
         polite_cues=_rx(r"^\s*geachte\b"),
+        reused_to="Antwoord aan {name} van {date} — aan te passen",
+        reused="Antwoord van {date} — aan te passen",
     ),
 }
 DRAFT_LANGUAGES = tuple(LANGUAGES)
@@ -242,18 +256,35 @@ _OPENING_WORDS = {code: entry.placeholder.strip("[ :") for code, entry in LANGUA
 _OPENING_PATTERNS = {
     code: re.compile(_loose(words), re.IGNORECASE) for code, words in _OPENING_WORDS.items()
 }
+
+
+def _reuse_words(entry: Language) -> str:
+    """The words both reuse markers of a language start with ("Réponse envoyée")."""
+    first = entry.reused_to.split("{")[0].split()
+    second = entry.reused.split("{")[0].split()
+    return " ".join(w for w, v in zip(first, second, strict=False) if w == v)
+
+
+_REUSE_WORDS = {code: _reuse_words(entry) for code, entry in LANGUAGES.items()}
+_REUSE_PATTERNS = {code: re.compile(_loose(w), re.IGNORECASE) for code, w in _REUSE_WORDS.items()}
 # The start of a placeholder the author must fill in, in any draft language: the single
-# source for approval, the review page and word counts.
+# source for approval, the review page and word counts. An earlier answer offered for
+# reuse ("[Réponse envoyée à Hélène le 3 mars 2026 — à adapter : …]") is one too.
 PLACEHOLDER_START = (
-    r"\[\s*(?:"
+    r"\[\s*(?:(?:"
     + "|".join(_loose(w) for w in sorted(_OPENING_WORDS.values(), key=len, reverse=True))
-    + r")\s*:"
+    + r")\s*|(?:"
+    + "|".join(_loose(w) for w in sorted(set(_REUSE_WORDS.values()), key=len, reverse=True))
+    + r")\b[^\[\]\n—]{0,80}—[^\[\]\n:]{0,40}):"
 )
 
 
 def placeholder_opening(found: str) -> str:
     """The opening drafts write for a placeholder start found in a text ("[a completar:")."""
     words = re.sub(r"^\[\s*|\s*:$", "", found)
+    for code, pattern in _REUSE_PATTERNS.items():
+        if pattern.match(words):
+            return f"[{_REUSE_WORDS[code]} "
     for code, pattern in _OPENING_PATTERNS.items():
         if pattern.fullmatch(words):
             return LANGUAGES[code].placeholder

@@ -13,6 +13,7 @@ from typing import Any
 from langchain_core.embeddings import Embeddings
 
 from inbox_agent.search.embeddings import clean_text
+from inbox_agent.text.greeting import embedding_text
 
 
 class StyleMemory:
@@ -33,8 +34,9 @@ class StyleMemory:
         self._errors = errors
 
     def add(self, key: str, reader_text: str, reply_text: str, language: str) -> None:
-        """Remember an approved reply to a reader's message, found later by similarity."""
-        vector = self._embeddings().embed_query(clean_text(reader_text))
+        """Remember an approved reply to a reader's message, found later by similarity (its
+        vector is of the message as the drafts query it: without greeting or signature)."""
+        vector = self._embeddings().embed_query(clean_text(embedding_text(reader_text)))
         with self._errors("saving a style example"):
             self._collection().upsert(
                 ids=[key],

@@ -125,3 +125,44 @@ def set_remembered(conn: sqlite3.Connection, reply_ids: Sequence[int]) -> None:
 
 def all_answers(conn: sqlite3.Connection) -> list[sqlite3.Row]:
     return list(conn.execute("SELECT * FROM answers ORDER BY sent_at, id"))
+
+
+def voice_samples(conn: sqlite3.Connection, limit: int = 400) -> list[sqlite3.Row]:
+    """The author's latest sent answers, with the reader's first name: what their voice is
+    learned from."""
+    return list(conn.execute(
+        """SELECT a.id, a.text, a.language, r.first_name FROM answers a
+           JOIN replies r ON r.id = a.reply_id
+           WHERE a.text != '' ORDER BY a.id DESC LIMIT ?""",
+        (limit,),
+    ))
+
+
+def latest_voice_sample(conn: sqlite3.Connection) -> int:
+    """The newest answer's id (0 when none): the learned voice is current while it holds."""
+    return conn.execute("SELECT coalesce(max(id), 0) FROM answers").fetchone()[0]
+
+
+def earlier_answer(conn: sqlite3.Connection, reply_id: int) -> dict | None:
+    """What the author answered to a stored reply: the latest sent answer, else the approved
+    draft; with that reader's names. None when the reply is gone or was never answered."""
+    reader = conn.execute(
+        "SELECT first_name, from_name, from_email FROM replies WHERE id = ?", (reply_id,)
+    ).fetchone()
+    if reader is None:
+        return None
+    sent = conn.execute(
+        "SELECT text, sent_at FROM answers WHERE reply_id = ? AND text != '' "
+        "ORDER BY id DESC LIMIT 1", (reply_id,),
+    ).fetchone()
+    if sent is None:
+        sent = conn.execute(
+            """SELECT final_text AS text, coalesce(nullif(sent_at, ''), approved_at) AS sent_at
+               FROM drafts WHERE reply_id = ? AND status = 'approved'""",
+            (reply_id,),
+        ).fetchone()
+    if sent is None or not (sent["text"] or "").strip():
+        return None
+    return {"reply_id": reply_id, "first_name": reader["first_name"] or "",
+            "full_name": reader["from_name"] or "", "email": reader["from_email"] or "",
+            "text": sent["text"], "sent_at": sent["sent_at"] or ""}

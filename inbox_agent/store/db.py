@@ -147,6 +147,14 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX answers_reply ON answers (reply_id);
         """,
     ),
+    (
+        "0007_answer_reuse",
+        """
+        ALTER TABLE drafts ADD COLUMN reused_reply INTEGER
+            REFERENCES replies (id) ON DELETE SET NULL;
+        ALTER TABLE drafts ADD COLUMN reuse_score REAL;
+        """,
+    ),
 ]
 
 
@@ -357,15 +365,17 @@ def save_draft(conn: sqlite3.Connection, reply_id: int, draft: Draft, *, error: 
     stamp = now()
     conn.execute(
         """INSERT INTO drafts (reply_id, status, generated_text, final_text, language, cited,
-               flags, drafter, error, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+               flags, drafter, error, created_at, updated_at, reused_reply, reuse_score)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
            ON CONFLICT (reply_id) DO UPDATE SET status=excluded.status,
                generated_text=excluded.generated_text, final_text=excluded.final_text,
                language=excluded.language, cited=excluded.cited, flags=excluded.flags,
-               drafter=excluded.drafter, error=excluded.error, updated_at=excluded.updated_at
+               drafter=excluded.drafter, error=excluded.error, updated_at=excluded.updated_at,
+               reused_reply=excluded.reused_reply, reuse_score=excluded.reuse_score
            WHERE drafts.status IN ('pending', 'failed')""",
         (reply_id, status.value, draft.text, draft.text, draft.language, cited,
-         json.dumps(draft.flags), draft.drafter, error, stamp, stamp),
+         json.dumps(draft.flags), draft.drafter, error, stamp, stamp,
+         draft.reused_reply, draft.reuse_score),
     )
     row = conn.execute("SELECT id FROM drafts WHERE reply_id=?", (reply_id,)).fetchone()
     return int(row[0])

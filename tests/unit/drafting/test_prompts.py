@@ -22,11 +22,12 @@ MODEL_CONTEXT = dict(
     evidence=[EVIDENCE], history=[{"date": "2026-05-01", "subject": "Re: #40",
                                    "reader_text": "Avant.", "author_reply": "Merci."}],
     examples=[{"reader_text": "Merci !", "reply_text": "Avec plaisir."}],
-    placeholder="[À COMPLÉTER : …]", min_words=30, max_words=300,
+    placeholder="[À COMPLÉTER : …]", min_words=30, max_words=300, reused=None,
 )
 # What the grounded templates get from drafting/plan.py: openings, placeholders, the
 # sentence a correction is about.
 PLAN = dict(opening="message", follow="question", questions=2, corrected=None, sign_off="",
+            greeting="", opening_text="",
             gaps=[{"kind": "question", "quote": "Q1?"}, {"kind": "question", "quote": "Q2?"},
                   {"kind": "request", "quote": ""}])
 CONTEXTS = {
