@@ -21,7 +21,7 @@ from inbox_agent.drafting.grounded import DraftRequest, fr_typography, grounded_
 from inbox_agent.drafting.instructions import grounded_changes
 from inbox_agent.drafting.languages import detect_register
 from inbox_agent.drafting.plan import ordered_intents
-from inbox_agent.drafting.reuse import Reuse, answer_body, reader_names
+from inbox_agent.drafting.reuse import MIN_OVERLAP, Reuse, answer_body, overlap, reader_names
 from inbox_agent.drafting.voice import Sample, Voice, learn_voice
 from inbox_agent.errors import InboxAgentError
 from inbox_agent.intake.intents import rule_intents
@@ -185,7 +185,7 @@ def _history(config: Config, conn: sqlite3.Connection | None, row: sqlite3.Row) 
 def _similar_answers(config: Config, index: Any, text: str, language: str) -> list[dict]:
     """The author's answers to the readers' messages closest to this one, in its language
     (the style examples of a model, and the answers a grounded draft may reuse)."""
-    k = max(config.draft.style_examples, 1 if config.draft.reuse else 0)
+    k = max(config.draft.style_examples, REUSE_CANDIDATES if config.draft.reuse else 0)
     if k <= 0 or not hasattr(index, "style_examples"):
         return []
     try:
@@ -201,6 +201,7 @@ def _example_view(example: dict) -> dict:
 
 
 STYLE_KEY = re.compile(r"reply-(\d+)$")  # the answer memory's key of a reply
+REUSE_CANDIDATES = 3  # the closest answered messages a reply's reuse is chosen among
 
 
 def _reuse(config: Config, conn: sqlite3.Connection | None, row: sqlite3.Row,
@@ -210,13 +211,25 @@ def _reuse(config: Config, conn: sqlite3.Connection | None, row: sqlite3.Row,
     Drops this reply's own entry from `examples` (a draft written again finds it)."""
     own = f"reply-{row['id']}"
     examples[:] = [e for e in examples if e.get("key") != own]
-    if conn is None or not config.draft.reuse or not examples:
+    if conn is None or not config.draft.reuse:
         return None
-    best = examples[0]
-    found = STYLE_KEY.match(best.get("key", ""))
-    if not found or best.get("score", 0.0) < config.draft.reuse_min_score:
-        return None
-    earlier = store_answers.earlier_answer(conn, int(found.group(1)))
+    for example in examples[:REUSE_CANDIDATES]:
+        if example.get("score", 0.0) < config.draft.reuse_min_score:
+            break  # the closest first: the others are further
+        found = STYLE_KEY.match(example.get("key", ""))
+        if not found:
+            continue
+        if overlap(row["reply_text"], example["reader_text"], row["language"]) < MIN_OVERLAP:
+            continue
+        reuse = _earlier(conn, row, int(found.group(1)), float(example["score"]))
+        if reuse:
+            return reuse
+    return None
+
+
+def _earlier(conn: sqlite3.Connection, row: sqlite3.Row, reply_id: int,
+             score: float) -> Reuse | None:
+    earlier = store_answers.earlier_answer(conn, reply_id)
     if earlier is None or earlier["email"].lower() == (row["from_email"] or "").lower():
         return None  # what the author told this reader before is in the history instead
     names = reader_names(earlier["first_name"], earlier["full_name"])
@@ -224,7 +237,7 @@ def _reuse(config: Config, conn: sqlite3.Connection | None, row: sqlite3.Row,
     if len(body.split()) < 3:
         return None
     return Reuse(earlier["reply_id"], earlier["first_name"], earlier["sent_at"][:10], body,
-                 round(float(best["score"]), 4))
+                 round(score, 4))
 
 
 def _reuse_urls(reuse: Reuse | None) -> list[str]:

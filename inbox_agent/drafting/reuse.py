@@ -17,7 +17,14 @@ import re
 from dataclasses import dataclass
 
 from inbox_agent.drafting.languages import LANGUAGES
+from inbox_agent.search.keywords import terms_of
+from inbox_agent.text.greeting import embedding_text
 
+# Two messages close in meaning (embeddings) also share words when they ask the same thing:
+# the share of their (stemmed) terms in common, measured with the cosine threshold by
+# bench/reuse_threshold.py (on blog comments, cosine alone offered unrelated answers;
+# tuned with it: cosine ≥ 0.90 and overlap ≥ 0.15).
+MIN_OVERLAP = 0.15
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 PHONE = re.compile(r"(?<!\w)\+?\d[\d .\-/()]{6,}\d(?!\w)")
 GREETING_WORDS = re.compile(
@@ -66,6 +73,13 @@ def marker(reuse: Reuse, language: str) -> str:
     head = (entry.reused_to if reuse.first_name else entry.reused).format(
         name=reuse.first_name, date=day)
     return f"[{head} : {reuse.text}]" if language == "fr" else f"[{head}: {reuse.text}]"
+
+
+def overlap(text: str, other: str, language: str = "") -> float:
+    """Terms in common over terms of either (Jaccard), greetings and signatures left out."""
+    a = terms_of(embedding_text(text), language)
+    b = terms_of(embedding_text(other), language)
+    return len(a & b) / len(a | b) if a and b else 0.0
 
 
 def reader_names(first_name: str, full_name: str) -> list[str]:

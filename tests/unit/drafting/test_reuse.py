@@ -95,3 +95,13 @@ def test_no_reuse_across_languages_or_in_a_pure_thank_you():
     thanks = draft(request(intent="thanks", intents=("thanks",),
                            reply_text="Merci pour ce numéro, il m'a fait du bien."))
     assert thanks.reused_reply is None and "56 entreprises" not in thanks.text
+
+
+def test_overlap_tells_the_same_question_from_a_neighbouring_one():
+    from inbox_agent.drafting.reuse import MIN_OVERLAP, overlap
+    asked = "Bonjour Camille, où trouver l'étude sur la semaine de quatre jours ? Merci, Léa"
+    again = "Salut ! Tu aurais le lien vers l'étude sur la semaine de quatre jours ?"
+    other = "Bonjour, que penses-tu du télétravail depuis la campagne ?"
+    assert overlap(asked, again, "fr") >= MIN_OVERLAP
+    assert overlap(asked, other, "fr") < MIN_OVERLAP
+    assert overlap("", asked, "fr") == 0.0
