@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from datetime import date
 from pathlib import Path
 
 from inbox_agent.config import Config, find_config, load_config
@@ -11,6 +12,8 @@ from inbox_agent.errors import InboxAgentError
 from inbox_agent.intake.parse import parse_file as parse
 from inbox_agent.intake.triage import triage
 from inbox_agent.models import DraftStatus, Issue, ReplyKind
+from inbox_agent.sent.stats import scoreboard as sent_scoreboard
+from inbox_agent.store import answers as store_answers
 from inbox_agent.store import db as store
 from inbox_agent.wiring import state
 
@@ -159,3 +162,26 @@ def status(config: Config) -> dict:
         reason = (error or "unreadable").split(":")[0]
         reasons[reason] = reasons.get(reason, 0) + count
     return {"runs": runs, "drafts": drafts, "skipped": reasons}
+
+
+def scoreboard(config: Config, since: date | None = None) -> dict:
+    """How the drafts fare, per week of arrival, drafter and intent (see `sent.stats`)."""
+    with state(config) as conn:
+        return sent_scoreboard(conn, since)
+
+
+def earlier_exchange(conn: sqlite3.Connection, reply_id: int) -> dict | None:
+    """An earlier reply whose answer a draft adapts: that reader's first name (never their
+    address) and words, and what the author answered, as drafting reads it (the latest
+    answer found in Sent, else the approved draft; "" when neither). None when the reply no
+    longer exists."""
+    reply = conn.execute("SELECT id, first_name, reply_text, date FROM replies WHERE id = ?",
+                         (reply_id,)).fetchone()
+    if reply is None:
+        return None
+    answer = store_answers.earlier_answer(conn, reply_id) or {}
+    return {
+        "reply_id": reply["id"], "first_name": reply["first_name"],
+        "reply_text": reply["reply_text"], "received_at": reply["date"],
+        "answer": answer.get("text", ""), "answered_at": answer.get("sent_at", ""),
+    }

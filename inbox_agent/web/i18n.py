@@ -123,6 +123,11 @@ class PageLanguage:
         this_year = (now or datetime.now(self.zone)).year == moment.year
         return format_date(moment, "d MMM" if this_year else "d MMM y", locale=self.locale)
 
+    def day_of_month(self, value: object) -> str:
+        """"23 oct." ("23 Oct") whatever the year: for labels too narrow for one."""
+        moment = self._local(value)
+        return format_date(moment, "d MMM", locale=self.locale) if moment else ""
+
     def language_name(self, code: str | None) -> str:
         """The name of a language in the page's language ("anglais"); "?" when unknown."""
         if not code:
@@ -135,6 +140,11 @@ class PageLanguage:
     def decimal(self, value: float) -> str:
         return format_decimal(value, "0.00", locale=self.locale)
 
+    def number(self, value: float, decimals: int = 0) -> str:
+        """"1 234" ("1,234"), with up to `decimals` digits after the separator."""
+        pattern = "#,##0" + ("." + "#" * decimals if decimals else "")
+        return format_decimal(value, pattern, locale=self.locale)
+
 
 def install(env, language: PageLanguage) -> None:
     """The i18n extension on a Jinja2 environment, with `language`'s messages and formats."""
@@ -146,3 +156,5 @@ def install(env, language: PageLanguage) -> None:
     env.filters["language_name"] = language.language_name
     env.filters["percent"] = language.percent
     env.filters["decimal"] = language.decimal
+    env.filters["number"] = language.number
+    env.filters["day_of_month"] = language.day_of_month

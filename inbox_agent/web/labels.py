@@ -5,6 +5,7 @@ passages of a cited issue with the words they share with the reader."""
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from inbox_agent.search.keywords import tokenize
 from inbox_agent.web.i18n import N_, PageLanguage
@@ -55,6 +56,21 @@ def label(table: dict[str, str], key: str | None, lang: PageLanguage) -> str:
     """The translated word for `key`, or the key itself when the table has none."""
     key = key or ""
     return lang.gettext(table[key]) if key in table else key
+
+
+def monday(iso_week: str) -> date | None:
+    """The Monday of "2026-W43" (None when the text is no ISO week)."""
+    year, _, week = iso_week.partition("-W")
+    try:
+        return date.fromisocalendar(int(year), int(week), 1)
+    except ValueError:
+        return None
+
+
+def week(iso_week: str, lang: PageLanguage) -> str:
+    """"2026-W43" as "week of 19 Oct" in the page's language."""
+    day = monday(iso_week)
+    return lang.gettext("week of %(day)s", day=lang.day(day)) if day else iso_week
 
 
 def destination(draft: dict, lang: PageLanguage) -> str:

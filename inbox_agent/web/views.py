@@ -8,7 +8,6 @@ import json
 import sqlite3
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
 from itertools import groupby
 from urllib.parse import urlencode
 
@@ -20,7 +19,7 @@ from inbox_agent.review import queries
 from inbox_agent.store import db as store
 from inbox_agent.store import review as store_review
 from inbox_agent.text.spreadsheet import safe_cell
-from inbox_agent.web import insights_views, labels
+from inbox_agent.web import insights_views, labels, scoreboard_views
 from inbox_agent.web.i18n import PageLanguage
 from inbox_agent.wiring import state
 
@@ -192,6 +191,7 @@ def detail(config: Config, draft_id: int, lang: PageLanguage,
         history = store.reader_history(conn, reply["from_email"], reply["id"])
         previous, following = neighbours(conn, draft_id, filters)
         titles = issue_titles(conn)
+        earlier = reused_exchange(conn, row)
     draft = dict(row) | {"flags": json.loads(row["flags"])}
     query = filters.query()
     return {
@@ -214,7 +214,19 @@ def detail(config: Config, draft_id: int, lang: PageLanguage,
         "drafter_label": labels.drafter(draft["drafter"], lang),
         "destination": labels.destination(draft, lang),
         "insight": insights_views.reply_insight(config, reply["id"], lang),
+        "earlier": earlier,
     }
+
+
+def reused_exchange(conn: sqlite3.Connection, draft: sqlite3.Row) -> dict | None:
+    """The earlier exchange whose answer the draft adapts, with how close the two readers'
+    messages are (0 to 1, None when unknown); None when the draft reuses no answer."""
+    if draft["reused_reply"] is None:
+        return None
+    earlier = queries.earlier_exchange(conn, draft["reused_reply"])
+    score = draft["reuse_score"]
+    closeness = None if score is None else min(1.0, max(0.0, score))
+    return earlier | {"closeness": closeness} if earlier else None
 
 
 def original(config: Config, draft_id: int) -> tuple[str, str]:
@@ -264,18 +276,8 @@ def status(config: Config, lang: PageLanguage) -> dict:
                    "count_labels": [(labels.label(labels.RUN_COUNTS, k, lang), v)
                                     for k, v in run["counts"].items() if v]}
             for run in info["runs"]]
-    edits = [w | {"week": _week(w["week"], lang)} for w in review.edit_stats(config)]
+    edits = [w | {"week": labels.week(w["week"], lang)} for w in review.edit_stats(config)]
     return info | {"runs": runs, "next_runs": next_runs, "worker_note": worker_note,
-                   "edits": edits,
+                   "edits": edits, "board": scoreboard_views.board(config, lang),
                    "draft_counts": [(s, labels.label(labels.STAT_TILES, s, lang))
                                     for s in labels.STAT_TILES]}
-
-
-def _week(iso_week: str, lang: PageLanguage) -> str:
-    """"2026-W43" as "week of 19 Oct" in the page's language."""
-    year, _, week = iso_week.partition("-W")
-    try:
-        monday = date.fromisocalendar(int(year), int(week), 1)
-    except ValueError:
-        return iso_week
-    return lang.gettext("week of %(day)s", day=lang.day(monday))
