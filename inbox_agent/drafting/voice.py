@@ -134,6 +134,8 @@ def closing_form(lines: list[str], signature: set[str]) -> str:
     line = tail[-1]
     if len(line.split()) > MAX_CLOSING_WORDS or line.endswith(("?", ":")) or _personal(line):
         return ""
+    if not re.search(r"[^\W\d_]{2,}", line) or line.startswith((">", "`", "-", "*", "|")):
+        return ""  # an emoticon alone, a code fence, a quote or a list item
     return line
 
 
