@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -178,3 +179,19 @@ class RunReport:
                if self.redrafted else "")
             + (f"; {self.answered} replies found answered in Sent" if self.answered else "")
         )
+
+
+# --- the answer memory --------------------------------------------------------------
+
+MEMORY_KEY = re.compile(r"reply-(\d+)")
+
+
+def memory_key(reply_id: int) -> str:
+    """The answer-memory (style memory) key of a stored reply's answer."""
+    return f"reply-{reply_id}"
+
+
+def memory_reply(key: str) -> int | None:
+    """The stored reply an answer-memory key is about; None for another kind of key."""
+    found = MEMORY_KEY.fullmatch(key or "")
+    return int(found.group(1)) if found else None

@@ -25,7 +25,7 @@ from inbox_agent.drafting.reuse import MIN_OVERLAP, Reuse, answer_body, overlap,
 from inbox_agent.drafting.voice import Sample, Voice, learn_voice
 from inbox_agent.errors import InboxAgentError
 from inbox_agent.intake.intents import rule_intents
-from inbox_agent.models import Draft, Evidence, Issue
+from inbox_agent.models import Draft, Evidence, Issue, memory_key, memory_reply
 from inbox_agent.store import answers as store_answers
 from inbox_agent.store import db as store
 from inbox_agent.text.greeting import embedding_text
@@ -200,7 +200,6 @@ def _example_view(example: dict) -> dict:
             "reply_text": example["reply_text"]}
 
 
-STYLE_KEY = re.compile(r"reply-(\d+)$")  # the answer memory's key of a reply
 REUSE_CANDIDATES = 3  # the closest answered messages a reply's reuse is chosen among
 
 
@@ -209,19 +208,19 @@ def _reuse(config: Config, conn: sqlite3.Connection | None, row: sqlite3.Row,
     """The author's answer to another reader's message close enough to this one, if any.
 
     Drops this reply's own entry from `examples` (a draft written again finds it)."""
-    own = f"reply-{row['id']}"
+    own = memory_key(row["id"])
     examples[:] = [e for e in examples if e.get("key") != own]
     if conn is None or not config.draft.reuse:
         return None
     for example in examples[:REUSE_CANDIDATES]:
         if example.get("score", 0.0) < config.draft.reuse_min_score:
             break  # the closest first: the others are further
-        found = STYLE_KEY.match(example.get("key", ""))
-        if not found:
+        earlier = memory_reply(example.get("key", ""))
+        if earlier is None:
             continue
         if overlap(row["reply_text"], example["reader_text"], row["language"]) < MIN_OVERLAP:
             continue
-        reuse = _earlier(conn, row, int(found.group(1)), float(example["score"]))
+        reuse = _earlier(conn, row, earlier, float(example["score"]))
         if reuse:
             return reuse
     return None

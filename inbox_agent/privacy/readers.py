@@ -37,6 +37,7 @@ from inbox_agent.errors import InboxAgentError
 from inbox_agent.mail.compose import MARKER_HEADER
 from inbox_agent.mail.headers import header_text
 from inbox_agent.mail.source import MailSource
+from inbox_agent.models import memory_key
 from inbox_agent.privacy.forgotten import FORGOTTEN, message_hash
 from inbox_agent.search.index import ArchiveIndex
 from inbox_agent.store import db as store
@@ -44,7 +45,6 @@ from inbox_agent.wiring import make_index, make_source, state
 
 log = logging.getLogger(__name__)
 
-STYLE_KEY = "reply-{}"  # the style-memory key of a reply, as review.approve writes it
 HIDDEN_COLUMNS = {"raw", "vector"}  # binary columns, exported separately or not at all
 HEADER_COLUMNS = ("from_name", "subject")  # taken from the reader's headers: shown decoded
 
@@ -184,7 +184,7 @@ def export_reader_data(
         "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "replies": [_reply_export(conn, r, include_raw) for r in replies],
         "processed": processed,
-        "style_memory_keys": [STYLE_KEY.format(i) for i in ids],
+        "style_memory_keys": [memory_key(i) for i in ids],
     }
 
 
@@ -328,7 +328,7 @@ def delete_style_entries(reply_ids: Sequence[int], index: ArchiveIndex) -> int:
     """Forget the approved replies to these replies from the style memory."""
     if not reply_ids:
         return 0
-    return index.delete_style_examples([STYLE_KEY.format(i) for i in reply_ids])
+    return index.delete_style_examples([memory_key(i) for i in reply_ids])
 
 
 def forget_reader(

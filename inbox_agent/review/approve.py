@@ -25,7 +25,7 @@ from inbox_agent.drafting.guardrails import (
 from inbox_agent.errors import InboxAgentError
 from inbox_agent.mail import compose, smtp
 from inbox_agent.mail.source import MailSource
-from inbox_agent.models import DraftStatus
+from inbox_agent.models import DraftStatus, memory_key
 from inbox_agent.store import db as store
 from inbox_agent.store import review as store_review
 from inbox_agent.store.lock import mailbox_lock
@@ -225,7 +225,7 @@ def _remember_styles(config: Config, index, ready: list[_Ready], report: BatchRe
             continue
         try:
             index = index or make_index(config)
-            index.add_style_example(f"reply-{item.reply['id']}", item.reply["reply_text"],
+            index.add_style_example(memory_key(item.reply["id"]), item.reply["reply_text"],
                                     item.text, item.row["language"])
             approval.style_saved = True
         except InboxAgentError as err:

@@ -16,14 +16,13 @@ import sqlite3
 
 from inbox_agent.errors import InboxAgentError
 from inbox_agent.intake.quotes import split_reply
-from inbox_agent.models import DraftStatus
+from inbox_agent.models import DraftStatus, memory_key
 from inbox_agent.sent.read import SentMail
 from inbox_agent.store import answers as store_answers
 from inbox_agent.store.db import now
 from inbox_agent.text.similarity import HEAVY_EDIT, outcome, word_similarity
 
 log = logging.getLogger(__name__)
-STYLE_KEY = "reply-{}"  # the answer-memory key of a reply (the approval writes the same)
 
 
 def comparable(draft_text: str, author_name: str) -> str:
@@ -73,7 +72,7 @@ def remember_answers(conn: sqlite3.Connection, index) -> int:
             done.append(row["reply_id"])
             continue
         try:
-            index.add_style_example(STYLE_KEY.format(row["reply_id"]), row["reply_text"],
+            index.add_style_example(memory_key(row["reply_id"]), row["reply_text"],
                                     row["text"], row["language"])
         except InboxAgentError as err:
             log.warning("answers from Sent not added to the answer memory yet: %s", err)
