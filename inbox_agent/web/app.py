@@ -216,6 +216,8 @@ EMPTY_HINT = N_("Write the reply, then approve it.")
 TO_COMPLETE = N_("The reply still has parts to complete: %(parts)s.")
 TO_COMPLETE_HINT = N_("Complete or remove them, then approve.")
 NO_INSTRUCTION = N_("Say what to change, for example “shorter” or “use tu”.")
+PENDING_INSTRUCTION = N_("An instruction is typed: press Regenerate to follow it, or clear it "
+                         "to approve.")
 
 
 def _go(request: Request, draft_id: int | None, msg: str) -> RedirectResponse:
@@ -226,8 +228,13 @@ def _go(request: Request, draft_id: int | None, msg: str) -> RedirectResponse:
     return RedirectResponse(f"{target}?{query}", status_code=303)
 
 
-def _refusal(lang: PageLanguage, text: str | None) -> InboxAgentError | None:
-    """Why the page will not approve this text, in the author's language (None: it may)."""
+def _refusal(lang: PageLanguage, text: str | None,
+             instruction: str = "") -> InboxAgentError | None:
+    """Why the page will not approve this text, in the author's language (None: it may).
+    An instruction typed for regenerating (Enter in its field submits the draft's form)
+    stops an approval."""
+    if instruction.strip():
+        return InboxAgentError(lang.gettext(PENDING_INSTRUCTION))
     if text is None:
         return None
     if not text.strip():
@@ -250,10 +257,11 @@ def _draft_actions(app: FastAPI, site: Site) -> None:
         form = await checked_form(request)
         text = form.get("text")
         text = str(text) if text is not None else None
-        refused = _refusal(site.lang, text)
+        refused = _refusal(site.lang, text, str(form.get("instruction") or ""))
         try:
             if refused is not None:  # the edit is kept, as approving would have kept it
-                await run_in_threadpool(review.save_edit, config, draft_id, text or "")
+                if text is not None:
+                    await run_in_threadpool(review.save_edit, config, draft_id, text)
                 raise refused
             done = await run_in_threadpool(
                 review.approve, config, draft_id, text, source=site.source(), index=site.index)
@@ -288,6 +296,9 @@ def _draft_actions(app: FastAPI, site: Site) -> None:
         instruction = str(form.get("instruction") or "")
         extra = {"index": site.index} if site.index is not None else {}
         try:
+            if form.get("text") is not None:  # the words typed and not saved yet are kept
+                await run_in_threadpool(review.save_edit, config, draft_id,
+                                        str(form.get("text")))
             if not instruction.strip():
                 raise InboxAgentError(site.lang.gettext(NO_INSTRUCTION))
             await run_in_threadpool(pipeline.regenerate_draft, config, draft_id, instruction,

@@ -168,12 +168,17 @@ def test_regenerate_with_an_instruction_rewrites_the_draft(page, imap_env):
     before = imap_env.row(draft_id)["final_text"]
     with review_site(imap_env) as url:
         page.goto(f"{url}/drafts/{draft_id}")
+        typed = "Je te réponds en détail lundi, promis."  # typed, never saved
+        page.fill("#draft-text", page.input_value("#draft-text").replace(
+            "\n\n", f"\n\n{typed}\n\n", 1))
         page.fill("#instruction", "tutoie-la")
-        page.click("#regen-btn")
+        page.press("#instruction", "Enter")  # regenerates: never approves
         page.wait_for_selector(".flash")
         shown = page.input_value("#draft-text")
-    after = imap_env.row(draft_id)["final_text"]
-    assert after != before and shown.strip() == after.strip()
+    after = imap_env.row(draft_id)
+    assert after["status"] == "pending"
+    assert after["final_text"] != before and shown.strip() == after["final_text"].strip()
+    assert typed in after["final_text"]
 
 
 @pytest.fixture(scope="module")

@@ -36,6 +36,12 @@
   }
 
   document.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && event.target && event.target.id === "instruction") {
+      // the instruction belongs to the draft's form: Enter regenerates, never approves
+      event.preventDefault();
+      press("regen-btn");
+      return;
+    }
     if (event.key === "Escape" && typing(event.target)) { event.target.blur(); return; }
     if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
     var done = false;

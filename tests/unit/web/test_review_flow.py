@@ -139,3 +139,32 @@ def test_the_quick_thanks_come_back_to_the_same_queue(env):
     done = client.post("/quick-thanks?lang=fr", data={"csrf_token": token, "ids": ticked})
     assert where(done) == ("/", {"lang": ["fr"], "msg": ["batch"], "n": [str(len(ticked))]})
     assert "2 remerciements rapides approuvés." in client.get(done.headers["location"]).text
+
+
+def test_regenerate_keeps_the_words_typed_and_not_saved(env):
+    tom = ids(env, 2)[0]
+    client = client_for(env)
+    page = client.get(f"/drafts/{tom}").text
+    # the instruction and the Regenerate button belong to the draft's own form
+    assert re.search(r'<input id="instruction"[^>]*form="draft-form"', page)
+    assert re.search(r'id="regen-btn"[^>]*form="draft-form"', page) or re.search(
+        r'form="draft-form"[^>]*id="regen-btn"', page)
+    token = csrf_of(client, f"/drafts/{tom}")
+    typed = env.row(tom)["final_text"].replace(
+        "Camille", "Je te réponds en détail lundi, promis.\n\nCamille", 1)
+    response = client.post(f"/drafts/{tom}/regenerate",
+                           data={"csrf_token": token, "text": typed, "instruction": "plus court"})
+    assert response.status_code in (303, 409), response.text
+    assert "Je te réponds en détail lundi, promis." in env.row(tom)["final_text"]
+
+
+def test_an_instruction_left_typed_stops_an_approval_and_keeps_the_edit(env):
+    tom = ids(env, 2)[0]
+    client = client_for(env)
+    token = csrf_of(client, f"/drafts/{tom}")
+    text = "Hi Tom,\n\nAgenda first, then the rest.\n\nCamille"
+    response = client.post(f"/drafts/{tom}/approve",
+                           data={"csrf_token": token, "text": text, "instruction": "shorter"})
+    assert response.status_code == 409
+    assert "Réécrire" in response.text or "Regenerate" in response.text
+    assert env.row(tom)["status"] == "pending" and env.row(tom)["final_text"] == text
