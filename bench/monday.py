@@ -1,6 +1,6 @@
 """The Monday benchmark: one whole pass over a realistic week of replies, against embedding alone.
 
-Usage: .venv/bin/python bench/monday.py [--n 500] [--issues 100] [--seed 7]
+Usage: .venv/bin/python bench/monday.py [--n 500] [--issues 100] [--seed 7] [--baseline REV]
 
 Starts its own Dovecot (tests/fixtures_dovecot.start_dovecot), fills one mailbox with N
 generated reader replies (French and English, one line to several paragraphs, quoted history
@@ -11,15 +11,22 @@ ISSUES generated Markdown issues with front matter. Then it measures
   (pass)    `pipeline.run_once(config)`: pull + parse + triage + store, retrieve + draft
             with the grounded drafter, tagging (with the reply embeddings the topics use),
 and prints per-stage times, pass / embed (target <= 1.5) and the peak RSS of this process.
+
+`--baseline REV` also times the same pass (same generated mailbox and archive, same seed) with
+the code of git revision REV, unpacked to a temporary folder and run in a child process
+(`--root`), and prints this tree's pass time over the baseline's. `--json` ends the output
+with one JSON line of the figures.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import resource
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -28,7 +35,9 @@ from email.utils import format_datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+CODE = Path(os.environ.get("INBOX_AGENT_BENCH_CODE") or ROOT)  # the tree whose code is timed
+sys.path.insert(0, str(ROOT))  # the Dovecot fixture of this tree
+sys.path.insert(0, str(CODE))
 
 from inbox_agent import pipeline  # noqa: E402
 from inbox_agent.config import parse_config  # noqa: E402
@@ -203,19 +212,65 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=500, help="replies in the mailbox")
     parser.add_argument("--issues", type=int, default=100, help="issues in the archive")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--baseline", metavar="REV",
+                        help="also time the pass with the code of this git revision")
+    parser.add_argument("--json", action="store_true", help="end with one JSON line")
     args = parser.parse_args()
+    if args.baseline:
+        baseline = time_baseline(args)
+        figures = measure(args)
+        ratio = figures["pass_s"] / baseline["pass_s"]
+        print(f"\nbaseline {args.baseline}: whole pass {baseline['pass_s']:.2f} s, peak RSS "
+              f"{baseline['peak_rss_mb']:.0f} MB; this tree: {figures['pass_s']:.2f} s, "
+              f"{figures['peak_rss_mb']:.0f} MB")
+        print(f"pass time / baseline = {ratio:.2f}")
+        if args.json:
+            print(json.dumps({**figures, "baseline": baseline, "ratio": round(ratio, 3)}))
+        return
+    figures = measure(args)
+    if args.json:
+        print(json.dumps(figures))
+
+
+def time_baseline(args) -> dict:
+    """The figures of the same run with the code of revision `args.baseline`."""
+    tree = Path(tempfile.mkdtemp(prefix="inbox-agent-baseline-"))
+    try:
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", args.baseline],
+                                 capture_output=True, check=False)
+        if archive.returncode:
+            raise SystemExit(f"git archive {args.baseline}: {archive.stderr.decode().strip()}")
+        subprocess.run(["tar", "-x", "-C", str(tree)], input=archive.stdout, check=True)
+        print(f"timing {args.baseline} first (unpacked to {tree})…", flush=True)
+        child = subprocess.run(
+            [sys.executable, str(Path(__file__).resolve()), "--n", str(args.n), "--issues",
+             str(args.issues), "--seed", str(args.seed), "--json"],
+            env={**os.environ, "INBOX_AGENT_BENCH_CODE": str(tree)},
+            capture_output=True, text=True, check=False)
+        lines = [line for line in child.stdout.splitlines() if line.startswith("{")]
+        if child.returncode or not lines:
+            tail = (child.stderr or child.stdout).strip().splitlines()[-3:]
+            raise SystemExit(f"the baseline run failed: {' / '.join(tail)}")
+        for line in child.stdout.splitlines()[:-1]:
+            print(f"  [{args.baseline}] {line}")
+        return json.loads(lines[-1])
+    finally:
+        shutil.rmtree(tree, ignore_errors=True)
+
+
+def measure(args) -> dict:
     rng = random.Random(args.seed)
     start = datetime(2023, 1, 2, 8, 0, tzinfo=UTC)
     work = Path(tempfile.mkdtemp(prefix="inbox-agent-monday-"))
     server = start_dovecot()
     try:
-        run(args, rng, start, work, server)
+        return run(args, rng, start, work, server)
     finally:
         server.stop()
         shutil.rmtree(work, ignore_errors=True)
 
 
-def run(args, rng: random.Random, start: datetime, work: Path, server) -> None:
+def run(args, rng: random.Random, start: datetime, work: Path, server) -> dict:
     archive_dir = work / "archive"
     archive_dir.mkdir()
     for number in range(1, args.issues + 1):
@@ -280,6 +335,9 @@ def run(args, rng: random.Random, start: datetime, work: Path, server) -> None:
     print(f"pass / embedding alone = {ratio:.2f} (target <= {TARGET}: {verdict})")
     load = " ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"peak RSS: {peak_rss_mb():.0f} MB; load average {load} on {os.cpu_count()} cores")
+    return {"n": args.n, "issues": args.issues, "pass_s": round(pass_s, 3),
+            "embed_s": round(embed_s, 3), "pass_over_embed": round(ratio, 3),
+            "peak_rss_mb": round(peak_rss_mb()), "code": str(CODE)}
 
 
 if __name__ == "__main__":
