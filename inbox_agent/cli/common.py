@@ -1,7 +1,9 @@
-"""What the `inbox-agent` commands share: error handling, progress output, the config."""
+"""What the `inbox-agent` commands share: error handling, progress output, the config and
+the author's language."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import sys
@@ -10,7 +12,12 @@ import click
 
 from inbox_agent.config import Config, load_config
 from inbox_agent.errors import InboxAgentError
+from inbox_agent.i18n import words
+from inbox_agent.i18n.language import FALLBACK, N_, AuthorLanguage, environment_language
 from inbox_agent.review.queries import resolve_id
+
+# What a progress line names, by the first word of the stage (a folder name may follow).
+STAGES = {"embedding": N_("indexing"), "drafting": N_("drafting"), "reading": N_("reading")}
 
 
 class Group(click.Group):
@@ -22,36 +29,44 @@ class Group(click.Group):
         except InboxAgentError as err:
             click.echo(f"inbox-agent: {err}", err=True)
             if err.hint:
-                click.echo(f"  hint: {err.hint}", err=True)
+                click.echo(lang_of(ctx).gettext("  hint: %(hint)s", hint=err.hint), err=True)
             ctx.exit(err.exit_code)
         except KeyboardInterrupt:
-            click.echo("inbox-agent: interrupted; rerun to continue where it stopped", err=True)
+            click.echo(lang_of(ctx).gettext(
+                "inbox-agent: interrupted; rerun to continue where it stopped"), err=True)
             ctx.exit(130)
 
 
 class ProgressBar:
-    """Progress on stderr: a rewritten line on a terminal, a few plain lines otherwise."""
+    """Progress on stderr, in the author's language: a rewritten line on a terminal, a few
+    plain lines otherwise."""
 
-    def __init__(self, quiet: bool = False):
+    def __init__(self, quiet: bool = False, lang: AuthorLanguage | None = None):
         self.quiet = quiet
+        self.lang = lang or AuthorLanguage.for_code(FALLBACK)
         self.tty = sys.stderr.isatty()
         self.last: tuple[str, int] = ("", -1)
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         if self.quiet or total <= 0:
             return
-        percent = done * 100 // total
+        line = self.lang.gettext("%(stage)s: %(done)s/%(total)s", stage=self.named(stage),
+                                 done=done, total=total)
         if self.tty:
-            end = "\n" if done >= total else ""
-            click.echo(f"\r{stage}: {done}/{total} ({percent}%)", err=True, nl=False)
-            if end:
+            click.echo(f"\r{line} ({self.lang.percent(min(done, total) / total)})", err=True,
+                       nl=False)
+            if done >= total:
                 click.echo("", err=True)
             return
-        step = percent // 25
+        step = done * 4 // total
         if (stage, step) != self.last or done == total:
-            if done == total or (stage, step) != self.last:
-                click.echo(f"{stage}: {done}/{total}", err=True)
+            click.echo(line, err=True)
             self.last = (stage, step)
+
+    def named(self, stage: str) -> str:
+        """"reading INBOX" as "lecture INBOX": the stage's first word is its code."""
+        first, space, rest = stage.partition(" ")
+        return self.lang.gettext(STAGES[first]) + space + rest if first in STAGES else stage
 
 
 def echo_json(value: object) -> None:
@@ -59,34 +74,76 @@ def echo_json(value: object) -> None:
     click.echo(json.dumps(value, ensure_ascii=False, indent=2))
 
 
-def config_of(ctx: click.Context) -> Config:
-    """The configuration, loaded once per command line (also for a group used on its own)."""
+def root_obj(ctx: click.Context) -> dict:
+    """What the command line keeps for all its commands (also for a group used on its own)."""
     obj = ctx.find_root().obj
     if not isinstance(obj, dict):
         obj = ctx.find_root().obj = {}
+    return obj
+
+
+def config_of(ctx: click.Context) -> Config:
+    """The configuration, loaded once per command line, with --lang as its `web.language`."""
+    obj = root_obj(ctx)
     if "config" not in obj:
-        obj["config"] = load_config(obj.get("config_path"))
+        obj["config"] = with_language(ctx, load_config(obj.get("config_path")))
     return obj["config"]
 
 
-def format_draft(d: dict) -> str:
+def with_language(ctx: click.Context, config: Config) -> Config:
+    """`config` speaking --lang (or $INBOX_AGENT_LANG) when given: the command line and the
+    page it serves follow `web.language`, else `author.default_language`."""
+    lang = root_obj(ctx).get("lang")
+    if not lang:
+        return config
+    return dataclasses.replace(config, web=dataclasses.replace(config.web, language=lang))
+
+
+def lang_of(ctx: click.Context, *, read_config: bool = True) -> AuthorLanguage:
+    """The language the command line speaks: the config's (see `with_language`); without a
+    config (`init`, a config error), --lang or the environment's locale, else English."""
+    obj = root_obj(ctx)
+    if "speech" not in obj:
+        config = None
+        if read_config:
+            try:
+                config = config_of(ctx)
+            except InboxAgentError:
+                config = None  # the command says what is wrong, in the locale's language
+        obj["speech"] = (AuthorLanguage.for_config(config) if config is not None else
+                         AuthorLanguage.for_code(obj.get("lang") or environment_language()))
+    return obj["speech"]
+
+
+def format_draft(d: dict, lang: AuthorLanguage) -> str:
+    """A draft with the reader's message, as `drafts show` prints it."""
+    header = lang.gettext(
+        "Draft %(id)s (message %(message)s; %(status)s, %(language)s, %(drafter)s)",
+        id=d["id"], message=d["reply_id"], status=words.label(words.STATUSES, d["status"], lang),
+        language=lang.language_name(d["language"]), drafter=words.drafter(d["drafter"], lang))
+    fields = aligned([(lang.gettext("From:"), f"{d['reader_name']} <{d['reader_email']}>"),
+                      (lang.gettext("Subject:"), d["subject"])])
     lines = [
-        f"Draft {d['id']} (message {d['reply_id']}; {d['status']}, {d['language']}, "
-        f"{d['drafter']})",
-        f"From:    {d['reader_name']} <{d['reader_email']}>",
-        f"Subject: {d['subject']}",
+        header,
+        *fields,
         "",
-        "Reader wrote:",
+        lang.gettext("The reader wrote:"),
         *("  | " + line for line in d["reply_text"].splitlines()),
         "",
-        "Draft:",
+        lang.gettext("Draft:"),
         *("  " + line for line in d["draft_text"].splitlines()),
     ]
     for flag in d["flags"]:
         lines.append(f"  ! {flag}")
     if d["error"]:
-        lines.append(f"  ! drafting failed: {d['error']}")
+        lines.append("  ! " + lang.gettext("Drafting failed: %(error)s", error=d["error"]))
     return "\n".join(lines)
+
+
+def aligned(rows: list[tuple[str, str]]) -> list[str]:
+    """"label value" lines with the values in one column, whatever the labels' language."""
+    width = max(len(label) for label, _ in rows) + 1
+    return [f"{label:<{width}}{value}".rstrip() for label, value in rows]
 
 
 class Ref(click.ParamType):

@@ -7,7 +7,16 @@ import sys
 import click
 
 from inbox_agent import pipeline
-from inbox_agent.cli.common import Ref, config_of, draft_of, echo_json, format_draft, message_of
+from inbox_agent.cli.common import (
+    Ref,
+    config_of,
+    draft_of,
+    echo_json,
+    format_draft,
+    lang_of,
+    message_of,
+)
+from inbox_agent.i18n import words
 from inbox_agent.models import DraftStatus
 from inbox_agent.review import approve as review
 from inbox_agent.review import queries
@@ -33,12 +42,15 @@ def drafts_list(ctx: click.Context, status: str | None, as_json: bool) -> None:
     if as_json:
         echo_json(items)
         return
+    lang = lang_of(ctx)
     if not items:
-        click.echo("No drafts yet: run `inbox-agent run` first.")
-    for d in items:
+        click.echo(lang.gettext("No drafts yet: run `inbox-agent run` first."))
+    statuses = [words.label(words.STATUSES, d["status"], lang) for d in items]
+    width = max(map(len, statuses), default=0)
+    for d, shown in zip(items, statuses, strict=True):
         cited = ", ".join(f"#{c['number']}" for c in cited_now(d) if c["number"])
         name = d["reader_name"] or d["reader_email"]
-        click.echo(f"{d['id']:>4} m{d['reply_id']:<4} {d['status']:<8} {d['language']:<2}  "
+        click.echo(f"{d['id']:>4} m{d['reply_id']:<4} {shown:<{width}} {d['language']:<2}  "
                    f"{name[:28]:<28} {d['subject']}" + (f"  [{cited}]" if cited else ""))
 
 
@@ -53,7 +65,7 @@ def drafts_show(ctx: click.Context, ref: tuple[str | None, int], as_json: bool) 
     if as_json:
         echo_json(d)
         return
-    click.echo(format_draft(d))
+    click.echo(format_draft(d, lang_of(ctx)))
 
 
 @drafts.command("approve")
@@ -63,8 +75,9 @@ def drafts_approve(ctx: click.Context, ref: tuple[str | None, int]) -> None:
     """Approve a draft: the threaded reply goes to your Drafts folder (or SMTP)."""
     draft_id = draft_of(ctx, ref)
     done = review.approve(config_of(ctx), draft_id)
-    click.echo(f"Draft {draft_id} (message {message_of(ctx, ('draft', draft_id))}) approved: "
-               f"{done.destination}.")
+    click.echo(lang_of(ctx).gettext(
+        "Draft %(id)s (message %(message)s) approved: %(destination)s.", id=draft_id,
+        message=message_of(ctx, ("draft", draft_id)), destination=done.destination))
 
 
 @drafts.command("skip")
@@ -74,7 +87,8 @@ def drafts_skip(ctx: click.Context, ref: tuple[str | None, int]) -> None:
     """Skip a draft: no answer for this reply."""
     draft_id = draft_of(ctx, ref)
     review.skip(config_of(ctx), draft_id)
-    click.echo(f"Draft {draft_id} (message {message_of(ctx, ('draft', draft_id))}) skipped.")
+    click.echo(lang_of(ctx).gettext("Draft %(id)s (message %(message)s) skipped.", id=draft_id,
+                                    message=message_of(ctx, ("draft", draft_id))))
 
 
 @drafts.command("edit")
@@ -86,11 +100,13 @@ def drafts_edit(ctx: click.Context, ref: tuple[str | None, int]) -> None:
     config = config_of(ctx)
     current = queries.get_draft(config, draft_id)["draft_text"]
     edited = click.edit(current, extension=".txt", require_save=True)
+    lang = lang_of(ctx)
     if edited is None or edited == current:
-        click.echo(f"Draft {draft_id} unchanged.")
+        click.echo(lang.gettext("Draft %(id)s unchanged.", id=draft_id))
         return
     review.save_edit(config, draft_id, edited)
-    click.echo(f"Draft {draft_id} saved; approve it with `inbox-agent drafts approve {draft_id}`.")
+    click.echo(lang.gettext("Draft %(id)s saved; approve it with `inbox-agent drafts approve "
+                            "%(id)s`.", id=draft_id))
 
 
 @drafts.command("regenerate")
@@ -110,16 +126,17 @@ def drafts_regenerate(ctx: click.Context, ref: tuple[str | None, int], instructi
     "mentionne le numéro 41"…)."""
     draft_id = draft_of(ctx, ref)
     config = config_of(ctx)
+    lang = lang_of(ctx)
     try:
         done = pipeline.regenerate_draft(config, draft_id, instruction,
                                          replace_edits=replace_edits)
     except EditsInTheWay:
-        if not sys.stdin.isatty() or not click.confirm(
-                f"Draft {draft_id} holds words of yours the new draft has no place for. "
-                "Replace them?", default=False):
+        if not sys.stdin.isatty() or not click.confirm(lang.gettext(
+                "Draft %(id)s holds words of yours the new draft has no place for. Replace "
+                "them?", id=draft_id), default=False):
             raise
         done = pipeline.regenerate_draft(config, draft_id, instruction, replace_edits=True)
-    click.echo(format_draft(done))
+    click.echo(format_draft(done, lang))
 
 
 def cited_now(d: dict) -> list[dict]:

@@ -11,13 +11,15 @@ import click
 
 from inbox_agent import pipeline
 from inbox_agent.archive.kinds import detect_kind
-from inbox_agent.cli.common import ProgressBar
+from inbox_agent.cli.common import ProgressBar, lang_of
 from inbox_agent.config import HOME_ENV, find_config, load_config
 from inbox_agent.config.load import ADDRESS
 from inbox_agent.errors import ArchiveError, ConfigError, InboxAgentError
+from inbox_agent.i18n.language import N_, AuthorLanguage
 
 DEFAULT_PATH = Path("~/.config/inbox-agent/config.toml")
 SOURCE_KINDS = ("imap", "maildir", "mbox")
+PROMPT_SUFFIX = N_(": ")  # after a question and its default: "Your name: "
 
 TEMPLATE = """\
 # inbox-agent configuration, written by `inbox-agent init`. Every key is optional unless
@@ -123,19 +125,22 @@ def render(values: dict[str, str]) -> str:
 @click.pass_context
 def init_cmd(ctx: click.Context, force: bool, no_import: bool, **given: str | None) -> None:
     """Write a first config.toml, check it, and import the archive."""
+    lang = lang_of(ctx, read_config=False)  # --lang, else the locale's: there is no config yet
     path = config_path(ctx.find_root().obj.get("config_path"))
     if path.exists() and not force:
-        raise ConfigError(f"{path} exists already", hint="pass --force to replace it, or edit it")
-    values = ask(given)
+        raise ConfigError(lang.gettext("%(path)s exists already", path=path),
+                          hint=lang.gettext("pass --force to replace it, or edit it"))
+    values = ask(given, lang)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(render(values), encoding="utf-8")
-    click.echo(f"Wrote {path}")
+    click.echo(lang.gettext("Wrote %(path)s", path=path))
     config = load_config(path)  # a typo ends here with exit 2, naming the key
     problems = 0
     if not no_import:
         try:
-            report = pipeline.import_archive(config, progress=ProgressBar())
-            click.echo(f"Archive: {report.issues} issues imported.")
+            report = pipeline.import_archive(config, progress=ProgressBar(lang=lang))
+            click.echo(lang.ngettext("Archive: %(num)s issue imported.",
+                                     "Archive: %(num)s issues imported.", report.issues))
         except InboxAgentError as err:
             problems += 1
             click.echo(f"ERR  archive: {err}" + (f" ({err.hint})" if err.hint else ""))
@@ -144,41 +149,48 @@ def init_cmd(ctx: click.Context, force: bool, no_import: bool, **given: str | No
     for ok, label, detail in run_checks(str(path)):
         problems += not ok
         click.echo(f"{'ok ' if ok else 'ERR'}  {label}: {detail}")
-    click.echo(f"Your data lives in {config.home}: the state database {config.state.db}, "
-               f"the index {config.index.path}.")
+    click.echo(lang.gettext("Your data lives in %(home)s: the state database %(db)s, the index "
+                            "%(index)s.", home=config.home, db=config.state.db,
+                            index=config.index.path))
     try:
         found = find_config(None).resolve() == path.resolve()
     except ConfigError:
         found = False
     hint = "" if found else f" --config {path}"
-    click.echo(f"Next: `inbox-agent{hint} run`, then `inbox-agent{hint} serve` to review.")
+    click.echo(lang.gettext("Next: `inbox-agent%(config)s run`, then `inbox-agent%(config)s "
+                            "serve` to review.", config=hint))
     if problems:
         ctx.exit(1)
 
 
-def ask(given: dict[str, str | None]) -> dict[str, str]:
+def ask(given: dict[str, str | None], lang: AuthorLanguage) -> dict[str, str]:
     """The answers: the flags given, the others asked for (prompts read the terminal)."""
+    _ = lang.gettext
+
     def get(key: str, question: str, default: str | None = None) -> str:
         value = given.get(key)
-        return value if value is not None else click.prompt(question, default=default)
+        if value is not None:
+            return value
+        return click.prompt(question, default=default, prompt_suffix=_(PROMPT_SUFFIX))
 
-    name = get("name", "Your name")
-    email = get("email", "The address readers answer to")
+    name = get("name", _("Your name"))
+    email = get("email", _("The address readers answer to"))
     if not ADDRESS.fullmatch(email):  # the same rule as author.email at load
         raise click.BadParameter(f"{email!r} is not an address", param_hint="--email")
-    newsletter = get("newsletter", "The newsletter's name")
-    base_url = get("base_url", "Its public address (https://…)", default="")
-    source_kind = get("source_kind", "Replies come from (imap, maildir, mbox)", default="imap")
+    newsletter = get("newsletter", _("The newsletter's name"))
+    base_url = get("base_url", _("Its public address (https://…)"), default="")
+    source_kind = get("source_kind", _("Replies come from (imap, maildir, mbox)"),
+                      default="imap")
     if source_kind not in SOURCE_KINDS:
         raise click.BadParameter(f"{source_kind!r} is not one of {', '.join(SOURCE_KINDS)}",
                                  param_hint="--source")
     imap_host = imap_user = mail_path = ""
     if source_kind == "imap":
-        imap_host = get("imap_host", "IMAP server")
-        imap_user = get("imap_user", "IMAP user name", default=email)
+        imap_host = get("imap_host", _("IMAP server"))
+        imap_user = get("imap_user", _("IMAP user name"), default=email)
     else:
-        mail_path = str(Path(get("mail_path", "Maildir folder or mbox file")).expanduser())
-    archive = str(Path(get("archive_path", "Your archive (Substack export, feed or folder)"))
+        mail_path = str(Path(get("mail_path", _("Maildir folder or mbox file"))).expanduser())
+    archive = str(Path(get("archive_path", _("Your archive (Substack export, feed or folder)")))
                   .expanduser())
     kind = given.get("archive_kind") or archive_kind(archive)
     return {"newsletter": newsletter, "base_url": base_url, "name": name, "email": email,

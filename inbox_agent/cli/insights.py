@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import click
 
-from inbox_agent.cli.common import Ref, config_of, echo_json, message_of
+from inbox_agent.cli.common import Ref, aligned, config_of, echo_json, lang_of, message_of
+from inbox_agent.i18n import words
+from inbox_agent.i18n.language import AuthorLanguage
 from inbox_agent.insights import use_cases as insights_use
 
 
@@ -41,10 +43,16 @@ def tags_show(ctx: click.Context, ref: tuple[str | None, int], as_json: bool) ->
     if as_json:
         echo_json(info)
         return
-    click.echo(f"Message {reply_id}{' (edited)' if info['edited'] else ''}")
-    click.echo(f"  intents: {', '.join(info['intents']) or '-'}")
-    click.echo(f"  topics:  {', '.join(info['topics']) or '-'}")
-    click.echo(f"  quote:   {info['quote'].replace('_', '-')}")
+    lang = lang_of(ctx)
+    if info["edited"]:
+        click.echo(lang.gettext("Message %(id)s (tags edited by you)", id=reply_id))
+    else:
+        click.echo(lang.gettext("Message %(id)s", id=reply_id))
+    for line in aligned([
+            (lang.gettext("intents:"), intent_words(info["intents"], lang)),
+            (lang.gettext("topics:"), ", ".join(info["topics"]) or "-"),
+            (lang.gettext("quote:"), words.label(words.QUOTES, info["quote"], lang))]):
+        click.echo("  " + line)
 
 
 @tags_group.command("set")
@@ -61,8 +69,10 @@ def tags_set(ctx: click.Context, ref: tuple[str | None, int], add: tuple[str, ..
     if not add and not remove:
         raise click.UsageError("give --add TAG or --remove TAG")
     info = insights_use.set_tags(config_of(ctx), reply_id, list(add), list(remove))
-    click.echo(f"Message {reply_id}: intents {', '.join(info['intents']) or '-'}; "
-               f"topics {', '.join(info['topics']) or '-'}")
+    lang = lang_of(ctx)
+    click.echo(lang.gettext("Message %(id)s: intents %(intents)s; topics %(topics)s",
+                            id=reply_id, intents=intent_words(info["intents"], lang),
+                            topics=", ".join(info["topics"]) or "-"))
 
 
 @click.command("quote")
@@ -73,4 +83,13 @@ def quote_cmd(ctx: click.Context, ref: tuple[str | None, int], permission: str) 
     """Whether insights may quote message ID (dN: draft N's): with the name, anonymously, or no."""
     reply_id = message_of(ctx, ref)
     insights_use.set_quote(config_of(ctx), reply_id, permission)
-    click.echo(f"Message {reply_id}: quote {permission}.")
+    lang = lang_of(ctx)
+    click.echo(lang.gettext("Message %(id)s: %(question)s %(answer)s", id=reply_id,
+                            question=lang.gettext("May insights quote this reply?"),
+                            answer=words.label(words.QUOTES, permission.replace("-", "_"),
+                                               lang)))
+
+
+def intent_words(intents: list[str], lang: AuthorLanguage) -> str:
+    """"question, thanks" in the author's language; "-" for none."""
+    return ", ".join(words.label(words.INTENT, i, lang) for i in intents) or "-"

@@ -1,7 +1,8 @@
 """The `inbox-agent` command: thin commands, each one call into pipeline.
 
-The command groups live in cli_drafts, cli_archive, cli_insights and cli_reader; they are
-registered on `main` at the end of this module.
+The command groups live in drafts.py, archive.py, insights.py, reader.py and sent.py; they
+are registered on `main` at the end of this module. Every command speaks the author's
+language (common.lang_of); --help stays in English.
 """
 
 from __future__ import annotations
@@ -9,31 +10,46 @@ from __future__ import annotations
 import logging
 import shutil
 import tempfile
-from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import click
 
 from inbox_agent import pipeline
 from inbox_agent.cli.archive import archive, eval_group, parse_cmd
-from inbox_agent.cli.common import Group, ProgressBar, config_of, echo_json, format_draft
+from inbox_agent.cli.common import (
+    Group,
+    ProgressBar,
+    config_of,
+    echo_json,
+    format_draft,
+    lang_of,
+    with_language,
+)
 from inbox_agent.cli.drafts import drafts
 from inbox_agent.cli.init import init_cmd
 from inbox_agent.cli.insights import quote_cmd, tags_group, topics_cmd
 from inbox_agent.cli.reader import reader
 from inbox_agent.cli.sent import sent, stats_cmd
+from inbox_agent.cli.summaries import run_summary, status_lines
+from inbox_agent.i18n import words
+from inbox_agent.i18n.language import SPOKEN, AuthorLanguage
 from inbox_agent.review import queries
+from inbox_agent.text.language import LANGUAGES
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--config", "config_path", type=click.Path(),
               help="config.toml to use (default: $INBOX_AGENT_CONFIG, "
                    "$INBOX_AGENT_HOME/config.toml, ./config.toml).")
+@click.option("--lang", type=click.Choice(LANGUAGES, case_sensitive=False),
+              envvar="INBOX_AGENT_LANG",
+              help=f"Language of the output and of the review page: {', '.join(SPOKEN)} "
+                   "(others give English). Default: [web] language, else "
+                   "[author] default_language; without a config, the locale ($LANG).")
 @click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
 @click.version_option(package_name="inbox-agent")
 @click.pass_context
-def main(ctx: click.Context, config_path: str | None, verbose: int) -> None:
+def main(ctx: click.Context, config_path: str | None, lang: str | None, verbose: int) -> None:
     """inbox-agent: draft replies to your newsletter readers, grounded in your archive.
 
     Pull replies (IMAP, Maildir or mbox), set aside auto-replies, bounces and
@@ -42,7 +58,7 @@ def main(ctx: click.Context, config_path: str | None, verbose: int) -> None:
     """
     level = logging.WARNING - 10 * verbose
     logging.basicConfig(level=max(level, logging.DEBUG), format="%(levelname)s %(message)s")
-    ctx.obj = {"config_path": config_path}
+    ctx.obj = {"config_path": config_path, "lang": lang.lower() if lang else None}
 
 
 @main.command()
@@ -53,10 +69,12 @@ def main(ctx: click.Context, config_path: str | None, verbose: int) -> None:
 def run(ctx: click.Context, quiet: bool, wait: float) -> None:
     """One pass: bring the archive index up to date, pull new mail, triage it, draft the
     replies."""
-    report = pipeline.run_once(config_of(ctx), progress=ProgressBar(quiet), lock_wait=wait)
-    click.echo(report.summary())
+    lang = lang_of(ctx)
+    report = pipeline.run_once(config_of(ctx), progress=ProgressBar(quiet, lang),
+                               lock_wait=wait)
+    click.echo(run_summary(report, lang))
     for notice in report.notices:
-        click.echo(f"Note: {notice}", err=True)
+        click.echo(lang.gettext("Note: %(notice)s", notice=notice), err=True)
     for error in report.errors[:10]:
         click.echo(f"  ! {error}", err=True)
 
@@ -70,8 +88,13 @@ def other_mail(ctx: click.Context, as_json: bool) -> None:
     if as_json:
         echo_json(items)
         return
-    for item in items:
-        click.echo(f"{item['id']:>4}  {item['kind']:<12} {item['from'][:32]:<32} {item['reason']}")
+    lang = lang_of(ctx)
+    if not items:
+        click.echo(lang.gettext("Nothing set apart."))
+    kinds = [words.label(words.KINDS, item["kind"], lang) for item in items]
+    width = max(map(len, kinds), default=0)
+    for item, kind in zip(items, kinds, strict=True):
+        click.echo(f"{item['id']:>4}  {kind:<{width}} {item['from'][:32]:<32} {item['reason']}")
 
 
 @main.command()
@@ -86,59 +109,8 @@ def status(ctx: click.Context, as_json: bool) -> None:
     if as_json:
         echo_json(info)
         return
-    zone = config_of(ctx).schedule.timezone
-    counts = ", ".join(f"{n} {s}" for s, n in info["drafts"].items()) or "none"
-    click.echo(f"Drafts: {counts}")
-    if info["skipped"]:
-        why = ", ".join(f"{n} {reason}" for reason, n in info["skipped"].items())
-        click.echo(f"Mail skipped: {why} (a message too large is read again once "
-                   "[imap] max_message_mb admits it)")
-    for run in info["runs"]:
-        state = run["status"]
-        if state == "running" and not info["running"]:
-            state = "interrupted"  # its process died; the next pass resumes the work
-        span = when(run["started_at"], zone)
-        if run["ended_at"]:
-            span += "–" + when(run["ended_at"], zone, day=False)
-        done = ", ".join(f"{n} {RUN_COUNTS.get(k, k)}" for k, n in run["counts"].items() if n)
-        kind = "archive re-import" if run.get("kind") == "reindex" else "pass"
-        click.echo(f"Last {kind} {run['id']}: {span}, {state}" + (f" ({done})" if done else ""))
-    worker = info.get("worker")
-    if worker:
-        click.echo(f"Worker: pid {worker.get('pid')} (`{worker.get('command', '')}`) "
-                   f"since {when(worker.get('since', ''), zone)}")
-    if info["running"]:
-        click.echo(f"Running now: pid {info['running'].get('pid')} "
-                   f"(`{info['running'].get('command', '')}`)")
-    click.echo("Next passes: " + days(info["next_runs"], zone))
-    click.echo("Next archive re-import: " + days(info["next_reindex"], zone))
-    click.echo(f"(times in {zone})")
-
-
-RUN_COUNTS = {"fetched": "new messages", "replies": "replies", "set_apart": "set apart",
-              "duplicates": "duplicates", "skipped": "skipped", "failed": "unreadable",
-              "drafted": "drafted", "draft_failed": "drafts failed"}
-
-
-def when(stamp: str, zone: str, *, day: bool = True) -> str:
-    """An ISO time as the author reads it, in the schedule's zone: "Mon 7 Dec 13:00"."""
-    try:
-        moment = datetime.fromisoformat(stamp).astimezone(ZoneInfo(zone))
-    except (TypeError, ValueError):
-        return stamp or "-"
-    return f"{moment:%a} {moment.day} {moment:%b %H:%M}" if day else f"{moment:%H:%M}"
-
-
-def days(stamps: list[str], zone: str) -> str:
-    """Times grouped by day: "Mon 7 Dec 13:00, 13:30, 14:00"."""
-    out: list[str] = []
-    last_day = ""
-    for stamp in stamps:
-        shown = when(stamp, zone)
-        day, _, hour = shown.rpartition(" ")
-        out.append(hour if day == last_day else shown)
-        last_day = day
-    return ", ".join(out) or "none"
+    for line in status_lines(info, lang_of(ctx)):
+        click.echo(line)
 
 
 @main.command("worker")
@@ -183,31 +155,39 @@ def demo(ctx: click.Context, home: str | None, serve: bool) -> None:
     """Import the sample archive, read the sample replies, draft them, serve the page."""
     folder = Path(home) if home else Path(tempfile.mkdtemp(prefix="inbox-agent-demo-"))
     try:
-        _demo(folder, serve, kept=bool(home))
+        _demo(ctx, folder, serve, kept=bool(home))
     finally:
         if not home:
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def _demo(folder: Path, serve: bool, *, kept: bool) -> None:
+def _demo(ctx: click.Context, folder: Path, serve: bool, *, kept: bool) -> None:
     from inbox_agent.demo import demo_config
 
-    config = demo_config(folder)
-    progress = ProgressBar()
+    config = with_language(ctx, demo_config(folder))
+    lang = AuthorLanguage.for_config(config)
+    progress = ProgressBar(lang=lang)
     report = pipeline.import_archive(config, progress=progress)
     run_report = pipeline.run_once(config, progress=progress)
     drafts = queries.list_drafts(config)
-    click.echo(f"Archive: {report.issues} issues indexed. Replies: {run_report.summary()}.")
+    click.echo(lang.ngettext("Archive: %(num)s issue indexed. Replies: %(summary)s.",
+                             "Archive: %(num)s issues indexed. Replies: %(summary)s.",
+                             report.issues, summary=run_summary(run_report, lang)))
     for d in sample_drafts(drafts):
-        click.echo("\n" + "=" * 72 + "\n" + format_draft(d))
+        click.echo("\n" + "=" * 72 + "\n" + format_draft(d, lang))
     where = f"--config {folder / 'config.toml'}"
     click.echo("\n" + "=" * 72)
     if kept or serve:
-        click.echo(f"{len(drafts)} drafts in all: `inbox-agent {where} drafts list`; mail set "
-                   f"apart: `inbox-agent {where} other`.")
-    click.echo(f"Demo data in {folder}" if kept else
-               f"{len(drafts)} drafts in all. The demo's data is removed when it stops: pass "
-               "--home DIR to keep it.")
+        click.echo(lang.ngettext(
+            "%(num)s draft in all: `inbox-agent %(where)s drafts list`; mail set apart: "
+            "`inbox-agent %(where)s other`.",
+            "%(num)s drafts in all: `inbox-agent %(where)s drafts list`; mail set apart: "
+            "`inbox-agent %(where)s other`.", len(drafts), where=where))
+    click.echo(lang.gettext("Demo data in %(folder)s", folder=folder) if kept else
+               lang.ngettext("%(num)s draft in all. The demo's data is removed when it stops: "
+                             "pass --home DIR to keep it.",
+                             "%(num)s drafts in all. The demo's data is removed when it stops: "
+                             "pass --home DIR to keep it.", len(drafts)))
     if serve:
         from inbox_agent.web import serve as serve_page
 

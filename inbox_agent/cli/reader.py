@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from inbox_agent.cli.common import Group, config_of
+from inbox_agent.cli.common import Group, config_of, lang_of
 from inbox_agent.privacy import readers as privacy
 from inbox_agent.wiring import state
 
@@ -41,7 +41,10 @@ def export_cmd(ctx: click.Context, email: str, include_raw: bool, output: Path |
         click.echo(text)
         return
     output.write_text(text + "\n", encoding="utf-8")
-    click.echo(f"{len(data['replies'])} replies of {data['reader']} written to {output}", err=True)
+    click.echo(lang_of(ctx).ngettext("%(num)s reply of %(reader)s written to %(path)s",
+                                     "%(num)s replies of %(reader)s written to %(path)s",
+                                     len(data["replies"]), reader=data["reader"], path=output),
+               err=True)
 
 
 @reader.command("forget")
@@ -56,15 +59,23 @@ def forget_cmd(ctx: click.Context, email: str, yes: bool) -> None:
     with state(config) as conn:
         count = len(privacy.reader_reply_ids(conn, email))
     reader_email = privacy.normal_email(email)
+    lang = lang_of(ctx)
     if count == 0:
-        click.echo(f"nothing is held about {reader_email}")
+        click.echo(lang.gettext("nothing is held about %(reader)s", reader=reader_email))
         return
     if not yes:
         click.confirm(
-            f"Delete {count} replies of {reader_email} and everything derived "
-            "from them? This cannot be undone",
+            lang.ngettext("Delete %(num)s reply of %(reader)s and everything derived from it? "
+                          "This cannot be undone",
+                          "Delete %(num)s replies of %(reader)s and everything derived from "
+                          "them? This cannot be undone", count, reader=reader_email),
             abort=True,
             err=True,
         )
     report = privacy.forget_reader(config, email)
-    click.echo(report.summary())
+    if not report.deleted or not report.total:
+        click.echo(lang.gettext("nothing was held about %(reader)s", reader=report.reader))
+        return
+    places = ", ".join(f"{place}: {n}" for place, n in report.deleted.items() if n)
+    click.echo(lang.gettext("deleted for %(reader)s: %(places)s", reader=report.reader,
+                            places=places))

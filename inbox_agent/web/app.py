@@ -358,9 +358,10 @@ def serve(config: Config, host: str | None = None, port: int | None = None,
     app = create_app(config, session_token=token, allowed_hosts=allowed)
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
+    lang = PageLanguage.for_config(config)
     if token:
-        echo(f"The review page listens beyond this machine: open {url}")
-        echo("(the token in that address is required; keep it private)")
+        echo(lang.gettext("The review page listens beyond this machine: open %(url)s", url=url))
+        echo(lang.gettext("(the token in that address is required; keep it private)"))
     else:
-        echo(f"Review page: {url}  (Ctrl-C to stop)")
+        echo(lang.gettext("Review page: %(url)s  (Ctrl-C to stop)", url=url))
     uvicorn.run(app, host=host, port=port, log_level="warning")

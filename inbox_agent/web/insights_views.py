@@ -12,11 +12,11 @@ from starlette.concurrency import run_in_threadpool
 
 from inbox_agent.config import Config
 from inbox_agent.errors import InboxAgentError
+from inbox_agent.i18n import words
 from inbox_agent.insights import use_cases as insights_use
 from inbox_agent.insights.tagging import QUOTE_CHOICES
 from inbox_agent.insights.topics import Insights
 from inbox_agent.intake.intents import INTENTS
-from inbox_agent.web import labels
 from inbox_agent.web.i18n import N_, PageLanguage
 from inbox_agent.web.security import checked_form
 
@@ -82,8 +82,8 @@ def _back(request: Request, draft_id: str, msg: str) -> RedirectResponse:
 def reply_insight(config: Config, reply_id: int, lang: PageLanguage) -> dict:
     """What the draft page shows of a reply's tags and quote permission."""
     info = insights_use.reply_tags(config, reply_id)
-    return info | {"choices": [(i, labels.label(labels.INTENT, i, lang)) for i in INTENTS],
-                   "quote_choices": [(q, labels.label(labels.QUOTES, q, lang))
+    return info | {"choices": [(i, words.label(words.INTENT, i, lang)) for i in INTENTS],
+                   "quote_choices": [(q, words.label(words.QUOTES, q, lang))
                                      for q in QUOTE_CHOICES]}
 
 

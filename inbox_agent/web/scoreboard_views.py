@@ -9,8 +9,8 @@ fetched, nothing the page's Content-Security-Policy refuses (no style attribute)
 from __future__ import annotations
 
 from inbox_agent.config import Config
+from inbox_agent.i18n import words
 from inbox_agent.review import queries
-from inbox_agent.web import labels
 from inbox_agent.web.i18n import N_, PageLanguage
 
 WEEKS_SHOWN = 12  # the chart's latest weeks with replies
@@ -54,7 +54,7 @@ def _bar(week: dict, position: int, top: int, lang: PageLanguage) -> dict:
     return {"week": week["week"], "x": x, "middle": x + BAR_WIDTH / 2,
             "top": (segments[-1]["y"] if segments else TOP + PLOT_HEIGHT) - 4,
             "segments": segments, "received": week["received"],
-            "day": lang.day_of_month(labels.monday(week["week"])),
+            "day": lang.day_of_month(words.monday(week["week"])),
             "similarity": week["median_similarity"]}
 
 
@@ -84,10 +84,10 @@ def board(config: Config, lang: PageLanguage) -> dict:
         "baseline": TOP + PLOT_HEIGHT, "bar_width": BAR_WIDTH,
         "earlier_weeks": len(data["weeks"]) - len(weeks),
         "legend": [(key, lang.gettext(label)) for key, label in SEGMENTS.items()],
-        "weeks": [_row(labels.week(w["week"], lang), w) | {"week": w["week"]}
+        "weeks": [_row(words.week(w["week"], lang), w) | {"week": w["week"]}
                   for w in data["weeks"]],
         "total": _row(lang.gettext("All weeks"), data["total"]),
-        "by_drafter": _split(data["by_drafter"], lambda k: labels.drafter(k, lang)),
+        "by_drafter": _split(data["by_drafter"], lambda k: words.drafter(k, lang)),
         "by_intent": _split(data["by_intent"],
-                            lambda k: labels.label(labels.INTENTS, k, lang)),
+                            lambda k: words.label(words.INTENTS, k, lang)),
     }

@@ -14,12 +14,13 @@ from urllib.parse import urlencode
 from inbox_agent import worker
 from inbox_agent.config import Config
 from inbox_agent.errors import InboxAgentError
+from inbox_agent.i18n import words
 from inbox_agent.review import approve as review
 from inbox_agent.review import queries
 from inbox_agent.store import db as store
 from inbox_agent.store import review as store_review
 from inbox_agent.text.spreadsheet import safe_cell
-from inbox_agent.web import insights_views, labels, scoreboard_views
+from inbox_agent.web import evidence, insights_views, scoreboard_views
 from inbox_agent.web.i18n import PageLanguage
 from inbox_agent.wiring import state
 
@@ -118,7 +119,7 @@ def queue(config: Config, filters: QueueFilters, lang: PageLanguage) -> Queue:
         for n, c in sorted(issues.items(), key=lambda kv: (kv[0] is None, -(kv[0] or 0)))
     ]
     intents = Counter(r["intent"] or "other" for r in rows)
-    result.by_intent = [(k, labels.label(labels.INTENTS, k, lang), c)
+    result.by_intent = [(k, words.label(words.INTENTS, k, lang), c)
                         for k, c in intents.most_common()]
     result.by_language = Counter(r["language"] for r in rows).most_common()
     chosen = sorted((r for r in rows if filters.matches(r)), key=_sort_key)
@@ -130,7 +131,7 @@ def queue(config: Config, filters: QueueFilters, lang: PageLanguage) -> Queue:
     for number, in_issue in groupby(page, key=lambda r: r["issue_number"]):
         in_issue = list(in_issue)
         kinds = [
-            {"intent": k, "label": labels.label(labels.INTENTS, k, lang),
+            {"intent": k, "label": words.label(words.INTENTS, k, lang),
              "cards": [_card(r) for r in g]}
             for k, g in groupby(in_issue, key=lambda r: r["intent"] or "other")
         ]
@@ -199,20 +200,20 @@ def detail(config: Config, draft_id: int, lang: PageLanguage,
         "reply": {k: v for k, v in dict(reply).items() if k != "raw"},
         "attachments": json.loads(reply["attachments"]),
         "has_raw": reply["raw"] is not None,
-        "history": [dict(h) | {"status_label": labels.label(labels.STATUSES,
+        "history": [dict(h) | {"status_label": words.label(words.STATUSES,
                                                             h["status"] or "none", lang)}
                     for h in history],
-        "cited": labels.evidence(json.loads(row["cited"]), reply["reply_text"]),
+        "cited": evidence.evidence(json.loads(row["cited"]), reply["reply_text"]),
         "issue_label": issue_label(reply["issue_number"], titles, lang),
         "previous": previous,
         "next": following,
         "back": f"?{query}" if query else "",
         "placeholders": review.placeholder_openings(row["final_text"]),
         "edited": row["final_text"] != row["generated_text"],
-        "status_label": labels.label(labels.STATUSES, draft["status"], lang),
-        "intent_label": labels.label(labels.INTENT, reply["intent"] or "other", lang),
-        "drafter_label": labels.drafter(draft["drafter"], lang),
-        "destination": labels.destination(draft, lang),
+        "status_label": words.label(words.STATUSES, draft["status"], lang),
+        "intent_label": words.label(words.INTENT, reply["intent"] or "other", lang),
+        "drafter_label": words.drafter(draft["drafter"], lang),
+        "destination": words.destination(draft, lang),
         "insight": insights_views.reply_insight(config, reply["id"], lang),
         "earlier": earlier,
     }
@@ -241,10 +242,10 @@ def original(config: Config, draft_id: int) -> tuple[str, str]:
 
 
 def other_mail(config: Config, lang: PageLanguage) -> dict:
-    items = [i | {"kind_label": labels.label(labels.KINDS, i["kind"], lang)}
+    items = [i | {"kind_label": words.label(words.KINDS, i["kind"], lang)}
              for i in queries.set_apart(config)]
     kinds = Counter(item["kind"] for item in items)
-    shown = [(k, labels.label(labels.KINDS, k, lang), n) for k, n in sorted(kinds.items())]
+    shown = [(k, words.label(words.KINDS, k, lang), n) for k, n in sorted(kinds.items())]
     return {"items": items, "kinds": shown}
 
 
@@ -271,13 +272,13 @@ def status(config: Config, lang: PageLanguage) -> dict:
         next_runs = worker.next_fire_times(config)
     except InboxAgentError as err:  # a schedule the worker cannot read
         worker_note = lang.gettext("Next run unknown: %(reason)s", reason=err)
-    runs = [run | {"kind_label": labels.label(labels.RUN_KINDS, run["kind"], lang),
-                   "status_label": labels.label(labels.RUN_STATUSES, run["status"], lang),
-                   "count_labels": [(labels.label(labels.RUN_COUNTS, k, lang), v)
+    runs = [run | {"kind_label": words.label(words.RUN_KINDS, run["kind"], lang),
+                   "status_label": words.label(words.RUN_STATUSES, run["status"], lang),
+                   "count_labels": [(words.label(words.RUN_COUNTS, k, lang), v)
                                     for k, v in run["counts"].items() if v]}
             for run in info["runs"]]
-    edits = [w | {"week": labels.week(w["week"], lang)} for w in review.edit_stats(config)]
+    edits = [w | {"week": words.week(w["week"], lang)} for w in review.edit_stats(config)]
     return info | {"runs": runs, "next_runs": next_runs, "worker_note": worker_note,
                    "edits": edits, "board": scoreboard_views.board(config, lang),
-                   "draft_counts": [(s, labels.label(labels.STAT_TILES, s, lang))
-                                    for s in labels.STAT_TILES]}
+                   "draft_counts": [(s, words.label(words.STAT_TILES, s, lang))
+                                    for s in words.STAT_TILES]}

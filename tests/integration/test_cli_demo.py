@@ -50,9 +50,9 @@ def test_unknown_draft_is_one_line_and_exit_1(demo):
     config, _ = demo
     done = cli("--config", str(config.path), "drafts", "show", "999999")
     assert done.returncode == 1
-    assert done.stderr.splitlines() == [
+    assert done.stderr.splitlines() == [  # the error as it came, its frame in the author's French
         "inbox-agent: no draft 999999",
-        "  hint: see `inbox-agent drafts list`",
+        "  conseil : see `inbox-agent drafts list`",
     ]
 
 
@@ -63,17 +63,18 @@ def test_the_demo_prints_a_short_summary_and_removes_its_temporary_home(tmp_path
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert len(lines) <= 150  # counts, three sample drafts, where to go next
-    assert lines[0].startswith("Archive: 15 issues indexed. Replies: 38 new messages")
-    headers = [line for line in lines if line.startswith("Draft ")]
+    # in the language of the demo's author, French
+    assert lines[0].startswith("Archives : 15 numéros indexés. Réponses : 38 nouveaux messages")
+    headers = [line for line in lines if line.startswith("Brouillon ")]
     assert len(headers) == 3 and len({h.split(", ")[1] for h in headers}) == 3  # 3 languages
-    assert "pass --home DIR to keep it" in done.stdout
+    assert "passez --home DOSSIER pour les garder" in done.stdout
     assert set(tmp_path.iterdir()) == before  # its temporary home is gone
 
 
 @pytest.mark.process
 def test_the_demo_keeps_the_home_it_was_given(tmp_path):
     home = tmp_path / "demo"
-    done = cli("demo", "--no-serve", "--home", str(home))
+    done = cli("demo", "--no-serve", "--home", str(home), env={"INBOX_AGENT_LANG": "en"})
     assert done.returncode == 0, done.stderr
     assert (home / "config.toml").is_file() and f"Demo data in {home}" in done.stdout
     listed = cli("--config", str(home / "config.toml"), "drafts", "list")

@@ -24,7 +24,8 @@ def cli(*args: str, env: dict) -> subprocess.CompletedProcess:
 def test_init_then_run_drafts_replies_that_cite_the_imported_issues(imap_user, tmp_path):
     for n in range(3):
         imap_user.append("INBOX", sample_reply(n, issue=42))
-    env = {"INBOX_AGENT_HOME": str(tmp_path / "home"), "FIRST_RUN_PASSWORD": imap_user.password}
+    env = {"INBOX_AGENT_HOME": str(tmp_path / "home"), "FIRST_RUN_PASSWORD": imap_user.password,
+           "INBOX_AGENT_LANG": "en"}  # the output in English, whatever the author's language
     done = cli("init", "--name", "Camille Durand", "--email", "camille@example.org",
                "--newsletter", "L'Atelier du Futur", "--url", "https://atelier.example",
                "--source", "imap", "--imap-host", imap_user.host, "--imap-port",
@@ -51,7 +52,7 @@ def test_init_then_run_drafts_replies_that_cite_the_imported_issues(imap_user, t
 
 
 def test_init_refuses_to_replace_a_config(tmp_path):
-    env = {"INBOX_AGENT_HOME": str(tmp_path)}
+    env = {"INBOX_AGENT_HOME": str(tmp_path), "INBOX_AGENT_LANG": "en"}
     (tmp_path / "config.toml").write_text("# mine\n", encoding="utf-8")
     done = cli("init", "--name", "A", "--email", "a@example.org", env=env)
     assert done.returncode == 2 and "exists already" in done.stderr

@@ -40,4 +40,4 @@ def test_cli_run_with_wait_runs_after_the_holder_is_done(config, hold):
         cwd=ROOT, capture_output=True, text=True, timeout=120,
     )
     assert done.returncode == 0, done.stderr
-    assert "0 new messages" in done.stdout
+    assert "0 nouveau message" in done.stdout  # the config's author writes French

@@ -107,8 +107,8 @@ def test_a_second_worker_exits_at_once_and_status_names_the_first(tmp_path, monk
         assert line.startswith(f"inbox-agent: another inbox-agent (pid {first.pid}, ")
         assert "worker" in line and "it already runs the schedule" in line
         assert "worker started" not in second.stderr and "Traceback" not in second.stderr
-        status = subprocess.run([*command, "status"], cwd=ROOT, capture_output=True, text=True,
-                                timeout=60)
+        status = subprocess.run([*command, "--lang", "en", "status"], cwd=ROOT,
+                                capture_output=True, text=True, timeout=60)
         assert f"Worker: pid {first.pid} (`inbox-agent --config" in status.stdout
     finally:
         first.send_signal(signal.SIGTERM)

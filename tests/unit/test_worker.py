@@ -234,12 +234,14 @@ def test_status_shows_next_passes_and_marks_a_dead_run_interrupted(config):
     conn = store.connect(config.state.db)
     store.start_run(conn, "run")  # a pass whose process was killed
     conn.close()
-    result = CliRunner().invoke(main, ["--config", str(config.path), "status"])
+    result = CliRunner().invoke(main, ["--config", str(config.path), "--lang", "en", "status"])
     assert result.exit_code == 0, result.output
     upcoming = worker.next_fire_times(config, 3)
     parts, day = [], None  # each day written once, in the schedule's zone
     for t in upcoming:
-        parts.append(f"{t:%H:%M}" if t.date() == day else f"{t:%a} {t.day} {t:%b %H:%M}")
+        year = "" if t.year == datetime.now(t.tzinfo).year else f" {t.year}"
+        parts.append(f"{t:%H:%M}" if t.date() == day else
+                     f"{t:%A} {t.day} {t:%B}{year}, {t:%H:%M}")
         day = t.date()
     shown = ", ".join(parts)
     assert f"Next passes: {shown}\n" in result.output

@@ -53,7 +53,8 @@ def test_drafts_and_tags_take_each_others_ids_and_say_which_they_took(setup):
     message = env.row(draft)["reply_id"]
     assert draft != message
     shown = run(config, "drafts", "show", f"m{message}")
-    assert shown.exit_code == 0 and shown.output.startswith(f"Draft {draft} (message {message};")
+    assert shown.exit_code == 0  # in the config's language, French
+    assert shown.output.startswith(f"Brouillon {draft} (message {message} ;")
     assert run(config, "drafts", "show", str(draft)).output == shown.output
     tags = run(config, "tags", "show", f"d{draft}")
     assert tags.exit_code == 0 and tags.output.startswith(f"Message {message}\n")

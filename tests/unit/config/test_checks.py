@@ -203,7 +203,7 @@ def test_serve_on_a_port_in_use_says_so_in_one_line(tmp_path, home):
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        result = run_cli(write(tmp_path, MINIMAL), "serve", "--port", str(port))
+        result = run_cli(write(tmp_path, MINIMAL), "--lang", "en", "serve", "--port", str(port))
     assert result.exit_code == 1
     lines = result.stderr.strip().splitlines()
     assert lines[0] == (f"inbox-agent: the review page cannot listen on 127.0.0.1 port {port} "

@@ -418,8 +418,8 @@ def test_cli_forget_with_yes_deletes_and_says_what(cli):
 
 
 def test_cli_forget_of_an_unknown_reader_says_so(cli):
-    result = invoke(["forget", "nobody@example.org", "--yes"])
-    assert result.exit_code == 0 and "nothing is held" in result.stdout
+    result = invoke(["forget", "nobody@example.org", "--yes"])  # in the config's French
+    assert result.exit_code == 0 and "rien n’est conservé sur nobody@example.org" in result.stdout
 
 
 def test_cli_error_is_one_line_with_what_to_do(cli):

@@ -9,11 +9,11 @@ from datetime import timedelta
 
 import pytest
 
+from inbox_agent.i18n import language as i18n
 from inbox_agent.models import DraftStatus
 from inbox_agent.privacy.forgotten import FORGOTTEN
 from inbox_agent.privacy.readers import erase_replies
 from inbox_agent.review import queries
-from inbox_agent.web import i18n
 from tests.unit.web.test_i18n import LETTERS, data_words, outside_the_catalog, pseudo_french
 from tests.unit.web.test_scoreboard import MONDAY_W10, Rows, two_weeks
 

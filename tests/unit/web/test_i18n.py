@@ -1,5 +1,6 @@
-"""The review page in the author's language: complete catalogs, no untranslated text on the
-French page, dates in the author's time zone and locale, the language setting."""
+"""The review page in the author's language: complete catalogs (shared with the command
+line, tests/unit/cli/test_language.py), no untranslated text on the French page, dates in
+the author's time zone and locale, the language setting."""
 
 from __future__ import annotations
 
@@ -21,12 +22,14 @@ from fastapi.testclient import TestClient
 
 from inbox_agent.config import parse_config
 from inbox_agent.errors import ConfigError
-from inbox_agent.web import create_app, i18n
+from inbox_agent.i18n import language as i18n
+from inbox_agent.web import create_app
+from inbox_agent.web import i18n as web_i18n
 from inbox_agent.web.i18n import PageLanguage
 from tests.unit.review.test_approve import REPLIES, Env, make_env
 from tests.unit.web.test_app import BASE, csrf_of
 
-WEB = i18n.LOCALE_DIR.parent
+PACKAGE = Path(i18n.__file__).parents[1]  # what babel.cfg's paths start from
 LETTERS = re.compile(r"[^\W\d_]+")  # a run of letters: what counts as a word
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 OPEN, CLOSE = "⟦", "⟧"
@@ -37,18 +40,22 @@ def catalog(language: str):
         return pofile.read_po(po, locale=language)
 
 
-def extracted() -> dict[str, tuple]:
-    """Every message the templates and the page's code mark, as pybabel extracts them."""
+def extracted(under: str = "") -> dict[str, tuple]:
+    """Every message the templates, the page's and the command line's code mark, as pybabel
+    extracts them (those of the files under `under` only, when given)."""
     with (i18n.LOCALE_DIR / "babel.cfg").open() as cfg:
         method_map, options_map = parse_mapping_cfg(cfg)
-    found = extract_from_dir(str(WEB), method_map, options_map)
-    return {(m if isinstance(m, str) else m[0]): m for _, _, m, _, _ in found}
+    found = extract_from_dir(str(PACKAGE), method_map, options_map)
+    return {(m if isinstance(m, str) else m[0]): m for path, _, m, _, _ in found
+            if path.startswith(under)}
 
 
-def test_the_extractor_finds_the_page_strings():
+def test_the_extractor_finds_the_page_and_the_command_line_strings():
     messages = extracted()
     assert {"Approve", "Skip", "Saved in your drafts", "No issue identified"} <= set(messages)
-    assert len(messages) > 150
+    assert {"Drafts: %(counts)s", "No drafts yet: run `inbox-agent run` first.",
+            "%(num)s new message", "By drafter:"} <= set(extracted("cli/"))
+    assert len(messages) > 250
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])
@@ -237,7 +244,7 @@ def test_the_page_language_is_the_override_else_the_author_s_with_english_as_fal
         author, web, shown):
     config = config_with(author={"email": "c@example.org", "default_language": author},
                          web={"language": web})
-    assert i18n.page_language(config) == shown
+    assert web_i18n.page_language(config) == shown
 
 
 def test_an_unknown_page_language_is_a_config_error():

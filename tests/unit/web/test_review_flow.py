@@ -10,7 +10,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from inbox_agent.config import parse_config
-from inbox_agent.web import labels
+from inbox_agent.i18n import words
+from inbox_agent.web import evidence
 from inbox_agent.web.i18n import PageLanguage
 from tests.unit.review.test_approve import REPLIES, make_env
 from tests.unit.web.test_app import client_for, csrf_of
@@ -108,7 +109,7 @@ def test_cited_issues_show_the_words_in_common_and_no_score(env):
 
 def test_a_passage_is_marked_word_by_word():
     terms = {"meeting", "team"}
-    pieces = labels.marked_passage("Our teams hate meetings, not the team.", terms)
+    pieces = evidence.marked_passage("Our teams hate meetings, not the team.", terms)
     assert "".join(text for text, _ in pieces) == "Our teams hate meetings, not the team."
     assert [text for text, hit in pieces if hit] == ["teams", "meetings", "team"]
 
@@ -127,7 +128,7 @@ LANG = PageLanguage.for_config(parse_config({"author": {"email": "c@example.org"
     ({"destination": "", "sent_at": ""}, ""),
 ])
 def test_where_a_reply_went_is_said_in_words(draft, said):
-    assert labels.destination(draft, LANG) == said
+    assert words.destination(draft, LANG) == said
 
 
 def test_the_quick_thanks_come_back_to_the_same_queue(env):

@@ -1,14 +1,12 @@
-"""The words the page shows for what the state database keeps as codes: intents, draft
-statuses, kinds of set-apart mail, run counts, where an approved reply went, and the
-passages of a cited issue with the words they share with the reader."""
+"""The words the page and the command line show for what the state database keeps as codes:
+intents, draft statuses, kinds of set-apart mail, runs and their counts, quote permissions,
+weeks, drafters, and where an approved reply went."""
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
-from inbox_agent.search.keywords import tokenize
-from inbox_agent.web.i18n import N_, PageLanguage
+from inbox_agent.i18n.language import N_, AuthorLanguage
 
 INTENTS = {
     "thanks": N_("Thanks"), "question": N_("Questions"), "disagreement": N_("Disagreements"),
@@ -42,17 +40,15 @@ RUN_COUNTS = {
     "drafted": N_("drafted"), "draft_failed": N_("drafts failed"),
     "redrafted": N_("drafted again"), "sent_read": N_("sent messages read"),
     "answered": N_("found answered"), "issues": N_("issues"), "added": N_("added"),
-    "updated": N_("updated"), "removed": N_("removed"),
+    "updated": N_("updated"), "unchanged": N_("unchanged"), "removed": N_("removed"),
 }  # fmt: skip
 QUOTES = {"with_name": N_("Yes, with the reader's name"), "anonymous": N_("Yes, anonymously"),
           "no": N_("No")}
 DRAFTED_WITHOUT_MODEL = N_("written without a model")
 NO_COPY = "(no copy in Sent)"  # how approval says an SMTP reply has no copy in Sent
-COMMON_WORDS = 8
-_WORDS = re.compile(r"(\w+)")
 
 
-def label(table: dict[str, str], key: str | None, lang: PageLanguage) -> str:
+def label(table: dict[str, str], key: str | None, lang: AuthorLanguage) -> str:
     """The translated word for `key`, or the key itself when the table has none."""
     key = key or ""
     return lang.gettext(table[key]) if key in table else key
@@ -67,13 +63,13 @@ def monday(iso_week: str) -> date | None:
         return None
 
 
-def week(iso_week: str, lang: PageLanguage) -> str:
-    """"2026-W43" as "week of 19 Oct" in the page's language."""
+def week(iso_week: str, lang: AuthorLanguage) -> str:
+    """"2026-W43" as "week of 19 Oct" in the author's language."""
     day = monday(iso_week)
     return lang.gettext("week of %(day)s", day=lang.day(day)) if day else iso_week
 
 
-def destination(draft: dict, lang: PageLanguage) -> str:
+def destination(draft: dict, lang: AuthorLanguage) -> str:
     """Where an approved reply went, in words: the drafts folder, or sent (with or without
     a copy in Sent). "" when it went nowhere yet."""
     where = draft.get("destination") or ""
@@ -86,37 +82,5 @@ def destination(draft: dict, lang: PageLanguage) -> str:
     return lang.gettext("Saved in your drafts")
 
 
-def drafter(name: str, lang: PageLanguage) -> str:
+def drafter(name: str, lang: AuthorLanguage) -> str:
     return lang.gettext(DRAFTED_WITHOUT_MODEL) if name in ("", "grounded") else name
-
-
-def marked_passage(passage: str, reader_terms: set[str]) -> list[tuple[str, bool]]:
-    """The passage as (text, shared with the reader) pieces, word by word."""
-    pieces: list[tuple[str, bool]] = []
-    for part in _WORDS.split(passage):
-        terms = tokenize(part) if part and part[0].isalnum() else []
-        hit = bool(terms) and terms[0] in reader_terms
-        if pieces and pieces[-1][1] == hit:
-            pieces[-1] = (pieces[-1][0] + part, hit)
-        elif part:
-            pieces.append((part, hit))
-    return pieces
-
-
-def evidence(cited: list[dict], reply_text: str) -> list[dict]:
-    """The cited issues with their passages marked and the words they share with the
-    reader (no score: a number means nothing to the author)."""
-    reader_terms = set(tokenize(reply_text or ""))
-    shown = []
-    for item in cited:
-        passages = [marked_passage(p, reader_terms) for p in item.get("passages", ())[:2]]
-        common: list[str] = []
-        seen: set[str] = set()
-        for pieces in passages:
-            for text, hit in pieces:
-                for word in _WORDS.findall(text) if hit else ():
-                    if word.casefold() not in seen and tokenize(word):
-                        seen.add(word.casefold())
-                        common.append(word)
-        shown.append(item | {"passages": passages, "common": common[:COMMON_WORDS]})
-    return shown
