@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import os
 from collections.abc import Iterator
+from typing import NamedTuple
 
 from inbox_agent import wiring
 from inbox_agent.config import Config, load_config
@@ -12,7 +13,16 @@ from inbox_agent.drafting import prompts
 from inbox_agent.errors import InboxAgentError
 from inbox_agent.store import db as store
 
-Check = tuple[bool, str, str]
+
+class Check(NamedTuple):
+    """One part checked: whether it works, and what was found (with what to do, apart)."""
+
+    ok: bool
+    label: str
+    detail: str
+    hint: str = ""
+
+
 PROVIDERS = {
     "ollama": "langchain_ollama", "openai": "langchain_openai",
     "mistralai": "langchain_mistralai", "anthropic": "langchain_anthropic",
@@ -23,9 +33,9 @@ def run_checks(config_path: str | None) -> Iterator[Check]:
     try:
         config = load_config(config_path)
     except InboxAgentError as err:
-        yield False, "config", _with_hint(err)
+        yield Check(False, "config", err.message, err.hint)
         return
-    yield True, "config", str(config.path)
+    yield Check(True, "config", str(config.path))
     yield _guard("state database", lambda: _state(config))
     yield _guard("mail source", lambda: _source(config))
     yield _guard("archive index", lambda: _index(config))
@@ -37,14 +47,10 @@ def _guard(label: str, check) -> Check:
     try:
         ok, detail = check()
     except InboxAgentError as err:
-        return False, label, _with_hint(err)
+        return Check(False, label, err.message, err.hint)
     except Exception as err:  # a check must never crash the report
-        return False, label, f"{type(err).__name__}: {err}"
-    return ok, label, detail
-
-
-def _with_hint(err: InboxAgentError) -> str:
-    return f"{err} ({err.hint})" if err.hint else str(err)
+        return Check(False, label, f"{type(err).__name__}: {err}")
+    return Check(ok, label, detail)
 
 
 def _state(config: Config) -> tuple[bool, str]:

@@ -12,7 +12,7 @@ import click
 
 from inbox_agent.config import Config, load_config
 from inbox_agent.errors import InboxAgentError
-from inbox_agent.i18n import words
+from inbox_agent.i18n import notes, words
 from inbox_agent.i18n.language import FALLBACK, N_, AuthorLanguage, environment_language
 from inbox_agent.review.queries import resolve_id
 
@@ -134,10 +134,20 @@ def format_draft(d: dict, lang: AuthorLanguage) -> str:
         *("  " + line for line in d["draft_text"].splitlines()),
     ]
     for flag in d["flags"]:
-        lines.append(f"  ! {flag}")
+        lines.append(f"  ! {notes.said(flag, lang)}")
     if d["error"]:
-        lines.append("  ! " + lang.gettext("Drafting failed: %(error)s", error=d["error"]))
+        lines.append("  ! " + lang.gettext("Drafting failed: %(error)s",
+                                           error=notes.said(d["error"], lang)))
     return "\n".join(lines)
+
+
+def check_line(check: tuple[bool, str, str, str], lang: AuthorLanguage) -> str:
+    """One check of `doctor` (ok, part, what was found, what to do) as "ok   mail source:
+    …", "ERR" when it failed, in the author's language."""
+    ok, part, detail, hint = check
+    said = notes.said(detail, lang) + (f" ({notes.said(hint, lang)})" if hint else "")
+    return f"{'ok ' if ok else 'ERR'}  " + lang.gettext(
+        "%(part)s: %(detail)s", part=words.label(words.CHECKS, part, lang), detail=said)
 
 
 def aligned(rows: list[tuple[str, str]]) -> list[str]:

@@ -11,7 +11,7 @@ import click
 
 from inbox_agent import pipeline
 from inbox_agent.archive.kinds import detect_kind
-from inbox_agent.cli.common import ProgressBar, lang_of
+from inbox_agent.cli.common import ProgressBar, check_line, lang_of
 from inbox_agent.config import HOME_ENV, find_config, load_config
 from inbox_agent.config.load import ADDRESS
 from inbox_agent.errors import ArchiveError, ConfigError, InboxAgentError
@@ -143,12 +143,12 @@ def init_cmd(ctx: click.Context, force: bool, no_import: bool, **given: str | No
                                      "Archive: %(num)s issues imported.", report.issues))
         except InboxAgentError as err:
             problems += 1
-            click.echo(f"ERR  archive: {err}" + (f" ({err.hint})" if err.hint else ""))
+            click.echo(check_line((False, "archive", err.message, err.hint), lang))
     from inbox_agent.doctor import run_checks
 
-    for ok, label, detail in run_checks(str(path)):
-        problems += not ok
-        click.echo(f"{'ok ' if ok else 'ERR'}  {label}: {detail}")
+    for check in run_checks(str(path)):
+        problems += not check.ok
+        click.echo(check_line(check, lang))
     click.echo(lang.gettext("Your data lives in %(home)s: the state database %(db)s, the index "
                             "%(index)s.", home=config.home, db=config.state.db,
                             index=config.index.path))

@@ -19,6 +19,7 @@ from inbox_agent.cli.archive import archive, eval_group, parse_cmd
 from inbox_agent.cli.common import (
     Group,
     ProgressBar,
+    check_line,
     config_of,
     echo_json,
     format_draft,
@@ -31,7 +32,7 @@ from inbox_agent.cli.insights import quote_cmd, tags_group, topics_cmd
 from inbox_agent.cli.reader import reader
 from inbox_agent.cli.sent import sent, stats_cmd
 from inbox_agent.cli.summaries import run_summary, status_lines
-from inbox_agent.i18n import words
+from inbox_agent.i18n import notes, words
 from inbox_agent.i18n.language import SPOKEN, AuthorLanguage
 from inbox_agent.review import queries
 from inbox_agent.text.language import LANGUAGES
@@ -74,9 +75,9 @@ def run(ctx: click.Context, quiet: bool, wait: float) -> None:
                                lock_wait=wait)
     click.echo(run_summary(report, lang))
     for notice in report.notices:
-        click.echo(lang.gettext("Note: %(notice)s", notice=notice), err=True)
+        click.echo(lang.gettext("Note: %(notice)s", notice=notes.said(notice, lang)), err=True)
     for error in report.errors[:10]:
-        click.echo(f"  ! {error}", err=True)
+        click.echo(f"  ! {notes.said(error, lang)}", err=True)
 
 
 @main.command("other")
@@ -94,7 +95,8 @@ def other_mail(ctx: click.Context, as_json: bool) -> None:
     kinds = [words.label(words.KINDS, item["kind"], lang) for item in items]
     width = max(map(len, kinds), default=0)
     for item, kind in zip(items, kinds, strict=True):
-        click.echo(f"{item['id']:>4}  {kind:<{width}} {item['from'][:32]:<32} {item['reason']}")
+        click.echo(f"{item['id']:>4}  {kind:<{width}} {item['from'][:32]:<32} "
+                   f"{notes.said(item['reason'], lang)}")
 
 
 @main.command()
@@ -136,10 +138,11 @@ def doctor(ctx: click.Context) -> None:
     from inbox_agent.doctor import run_checks
 
     problems = 0
-    for ok, label, detail in run_checks(ctx.find_root().obj["config_path"]):
-        problems += not ok
-        click.echo(f"{'ok ' if ok else 'ERR'}  {label}: {detail}")
-        if label == "config" and not ok:
+    lang = lang_of(ctx)
+    for check in run_checks(ctx.find_root().obj["config_path"]):
+        problems += not check.ok
+        click.echo(check_line(check, lang))
+        if check.label == "config" and not check.ok:
             ctx.exit(2)  # as every command does on a config error
     if problems:
         ctx.exit(1)

@@ -6,6 +6,7 @@ import click
 
 from inbox_agent.cli.common import Group, ProgressBar, config_of, echo_json, lang_of
 from inbox_agent.cli.summaries import scoreboard_lines
+from inbox_agent.i18n import notes
 from inbox_agent.pipeline import sync_sent_folder
 from inbox_agent.sent.stats import scoreboard
 from inbox_agent.wiring import state
@@ -32,7 +33,7 @@ def sync_cmd(ctx: click.Context, as_json: bool, quiet: bool) -> None:
                    "notices": report.notices, "errors": report.errors})
         return
     for notice in report.notices:
-        click.echo(notice, err=True)
+        click.echo(notes.said(notice, lang), err=True)
     click.echo(lang.gettext(
         "%(read)s; %(answered)s",
         read=lang.ngettext("%(num)s sent message read", "%(num)s sent messages read",

@@ -1,6 +1,6 @@
 """The words the page and the command line show for what the state database keeps as codes:
 intents, draft statuses, kinds of set-apart mail, runs and their counts, quote permissions,
-weeks, drafters, and where an approved reply went."""
+weeks, drafters, where an approved reply went, and the parts `doctor` checks."""
 
 from __future__ import annotations
 
@@ -44,6 +44,12 @@ RUN_COUNTS = {
 }  # fmt: skip
 QUOTES = {"with_name": N_("Yes, with the reader's name"), "anonymous": N_("Yes, anonymously"),
           "no": N_("No")}
+# The parts `doctor` (and `init`) check.
+CHECKS = {
+    "config": N_("config"), "state database": N_("state database"),
+    "mail source": N_("mail source"), "archive index": N_("archive index"),
+    "prompts": N_("prompts"), "drafting model": N_("drafting model"), "archive": N_("archive"),
+}  # fmt: skip
 DRAFTED_WITHOUT_MODEL = N_("written without a model")
 NO_COPY = "(no copy in Sent)"  # how approval says an SMTP reply has no copy in Sent
 

@@ -32,6 +32,7 @@ from inbox_agent.errors import (
     StoreError,
     WebError,
 )
+from inbox_agent.i18n import notes
 from inbox_agent.review import approve as review
 from inbox_agent.web import i18n, insights_views, views
 from inbox_agent.web.i18n import N_, PageLanguage
@@ -84,7 +85,8 @@ class Site:
     def render(self, request: Request, name: str, status_code: int = 200, **context) -> Response:
         error = context.get("error")
         if isinstance(error, InboxAgentError):  # the message, and what to do on its own line
-            context |= {"error": error.message, "hint": error.hint}
+            context |= {"error": notes.said(error.message, self.lang),
+                        "hint": notes.said(error.hint, self.lang)}
         context |= {"csrf": request.state.csrf, "nav": name.removesuffix(".html"),
                     "newsletter": self.config.newsletter.name,
                     "message": self.message(request.query_params)}
@@ -316,7 +318,8 @@ def _batch_actions(app: FastAPI, site: Site) -> None:
         report = await run_in_threadpool(review.approve_quick_thanks, site.config, ids,
                                          source=site.source(), index=site.index)
         if report.errors:
-            said = "; ".join(site.lang.gettext("draft %(id)s: %(error)s", id=i, error=e)
+            said = "; ".join(site.lang.gettext("draft %(id)s: %(error)s", id=i,
+                                               error=notes.said(str(e), site.lang))
                              for i, e in report.errors.items())
             return site.render(request, "error.html", 409, approved=len(report.approved),
                                error=said)

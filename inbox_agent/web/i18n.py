@@ -1,10 +1,15 @@
 """The review page in the author's language: the catalogs, dates and numbers of
 inbox_agent.i18n, installed on the page's Jinja2 environment with the `jinja2.ext.i18n`
 extension. The page speaks `web.language`, or else `author.default_language` (the command
-line follows the same rule); a language without a catalog gets English."""
+line follows the same rule); a language without a catalog gets English. What the other
+stages wrote in English (a draft's flags, why a message was set apart, an error) is said
+in it by the `note` filter (inbox_agent.i18n.notes)."""
 
 from __future__ import annotations
 
+import functools
+
+from inbox_agent.i18n import notes
 from inbox_agent.i18n.language import N_, AuthorLanguage, author_language
 
 PageLanguage = AuthorLanguage  # the page speaks the author's language
@@ -25,3 +30,4 @@ def install(env, language: PageLanguage) -> None:
     env.filters["decimal"] = language.decimal
     env.filters["number"] = language.number
     env.filters["day_of_month"] = language.day_of_month
+    env.filters["note"] = functools.partial(notes.said, lang=language)  # a stage's English

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 from inbox_agent import worker
 from inbox_agent.config import Config
 from inbox_agent.errors import InboxAgentError
-from inbox_agent.i18n import words
+from inbox_agent.i18n import notes, words
 from inbox_agent.review import approve as review
 from inbox_agent.review import queries
 from inbox_agent.store import db as store
@@ -271,7 +271,8 @@ def status(config: Config, lang: PageLanguage) -> dict:
     try:
         next_runs = worker.next_fire_times(config)
     except InboxAgentError as err:  # a schedule the worker cannot read
-        worker_note = lang.gettext("Next run unknown: %(reason)s", reason=err)
+        worker_note = lang.gettext("Next run unknown: %(reason)s",
+                                   reason=notes.said(str(err), lang))
     runs = [run | {"kind_label": words.label(words.RUN_KINDS, run["kind"], lang),
                    "status_label": words.label(words.RUN_STATUSES, run["status"], lang),
                    "count_labels": [(words.label(words.RUN_COUNTS, k, lang), v)

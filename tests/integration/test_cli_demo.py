@@ -21,7 +21,7 @@ def test_archive_search_finds_the_four_day_week_issue(demo):
 
 def test_doctor_reports_each_part(demo):
     config, _ = demo
-    done = cli("--config", str(config.path), "doctor")
+    done = cli("--config", str(config.path), "doctor", env={"INBOX_AGENT_LANG": "en"})
     assert done.returncode == 0, done.stdout + done.stderr
     for label in ("config", "state database", "mail source", "archive index", "drafting model"):
         assert f"ok   {label}:" in done.stdout

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.process
 def test_doctor_says_what_is_wrong(tmp_path):
     config = tmp_path / "config.toml"
     config.write_text('[author]\nemail = "a@b.c"\n[source]\npath = "nowhere"\n')
-    done = cli("--config", str(config), "doctor")
+    done = cli("--config", str(config), "doctor", env={"INBOX_AGENT_LANG": "en"})
     assert done.returncode == 1
     assert "ERR  mail source:" in done.stdout and "nowhere" in done.stdout
     assert "ERR  archive index:" in done.stdout and "archive import" in done.stdout
