@@ -42,6 +42,9 @@ _STOP_WORDS = (
     has had having been being am were there here then these those into about above below
     up down out off over under again further once also yet if because while until after
     before through during get got let lets dont doesnt didnt im ive youre thats its isnt
+    behind already around across against along among away back beyond enough ever far often
+    perhaps quite rather since soon within without actually maybe probably almost always
+    never instead else anyway though whether per via
     s t ll re ve d m"""
 )
 # Words of reply etiquette: frequent in replies, never a topic by themselves.
@@ -269,6 +272,29 @@ _TITLE_PREFIX = re.compile(r"^.{0,80}?#\s*\d+\s*[:\-–—·|]?\s*")
 def bare_title(title: str) -> str:
     """A title without its "Newsletter #41 :" prefix."""
     return _TITLE_PREFIX.sub("", title, count=1)
+
+
+def contains(long: tuple[str, ...], short: tuple[str, ...]) -> bool:
+    """Whether the words of `short` appear in `long`, in order and together."""
+    n = len(short)
+    return n > 0 and any(long[i : i + n] == short for i in range(len(long) - n + 1))
+
+
+def is_topic_label(label: str, vocabulary: Vocabulary | None = None) -> bool:
+    """Whether `label` reads as a topic: two content words or more ("droit à la
+    déconnexion", "reconversion après 45 ans"), or one that is an issue tag of the author's
+    or an acronym ("IA", "TJM"); never a lone common word ("days", "accord", "managers")."""
+    toks = tokens(label)
+    content = [(s, k) for s, k in toks if fold(s) not in _STOP and fold(s) not in _CONNECTORS]
+    if len(content) >= 2:  # at least one of them a word of substance
+        return any(fold(s) not in _CHATTER and not k.isdigit() for s, k in content)
+    if len(content) != 1:
+        return False
+    surface, key = content[0]
+    if surface.isupper() and 2 <= len(surface) <= 5:
+        return True
+    term = (vocabulary or Vocabulary()).by_key().get(tuple(k for _, k in toks))
+    return term is not None and term.source == "tag"
 
 
 def _overlaps(a: tuple[str, ...], b: tuple[str, ...]) -> bool:

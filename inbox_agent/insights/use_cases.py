@@ -27,7 +27,7 @@ from inbox_agent.insights.tagging import (
     validate_model_tags,
     with_emerging,
 )
-from inbox_agent.insights.topics import ArchiveVectors, Insights, ReplyItem, compute, unit_rows
+from inbox_agent.insights.topics import ArchiveWords, Insights, ReplyItem, compute
 from inbox_agent.intake.intents import INTENTS
 from inbox_agent.search.embeddings import clean_text
 from inbox_agent.store import db as store
@@ -136,21 +136,13 @@ def _reply_vectors(
     return np.array([np.frombuffer(stored[i], dtype=np.float32) for i in reply_ids])
 
 
-def archive_vectors(index: Any) -> ArchiveVectors | None:
-    """The stored vectors of every archive chunk (None for an empty index)."""
-    _, rows, metas = index.chunk_vectors()  # the vectors the index already holds
-    keys = [str(m.get("issue_key", "")) for m in metas]
-    if not keys:
-        return None
-    return ArchiveVectors(unit_rows(np.asarray(rows, dtype=float)), tuple(keys))
-
-
 # ---- topics ----------------------------------------------------------------------------
 
 
 def _items(conn: sqlite3.Connection, since: str | None, vocab: Vocabulary) -> list[ReplyItem]:
     rows = [r for r in store.list_replies(conn, ["reply"]) if not since or r["date"][:10] >= since]
     saved = store_insights.tags_of(conn, [r["id"] for r in rows])
+    starred = store_insights.starred_replies(conn)
     items = []
     for row in rows:
         info = saved.get(row["id"], {})
@@ -162,7 +154,8 @@ def _items(conn: sqlite3.Connection, since: str | None, vocab: Vocabulary) -> li
         items.append(ReplyItem(
             id=row["id"], text=row["reply_text"] or "", name=row["from_name"] or "",
             issue=row["issue_number"], date=row["date"] or "", quote=info.get("quote", "no"),
-            intents=intents, topics=topics,
+            intents=intents, topics=topics, starred=row["id"] in starred,
+            language=row["language"] or "",
         ))  # fmt: skip
     return items
 
@@ -176,12 +169,26 @@ def topics_report(
     with state(config) as conn:
         vocab = vocabulary(conn)
         items = _items(conn, since, vocab)
-        vectors = archive = None
+        issues = store.load_issues(conn)
+        vectors = embed_labels = None
         if use_vectors and items:
             index = index or make_index(config)
             vectors = _reply_vectors(config, conn, [i.id for i in items], index)
-            archive = archive_vectors(index)
-    return compute(items, vocab, vectors, archive)
+            embed_labels = _label_embedder(index)
+    archive = ArchiveWords.of(issues) if items else None
+    return compute(items, vocab, vectors, archive, issues=issues, embed_labels=embed_labels)
+
+
+def _label_embedder(index: Any):
+    """Topic labels -> vectors (as queries: short texts compared with each other)."""
+    def embed(labels: list[str]) -> np.ndarray:
+        try:
+            return np.array([index.embeddings.embed_query(label) for label in labels])
+        except InboxAgentError as err:
+            log.warning("topic labels not compared across languages: %s", err)
+            return None
+
+    return embed
 
 
 def _check_date(value: str) -> None:
@@ -196,20 +203,26 @@ def _check_date(value: str) -> None:
 def topics_json(result: Insights) -> list[dict]:
     """The topics as `inbox-agent topics --format json` prints them."""
     return [
-        {"label": t.label, "count": t.count, "coverage": t.coverage, "quotes": t.quotes,
+        {"label": t.label, "kind": t.kind, "starred": t.starred, "count": t.count,
+         "coverage": t.coverage, "level": t.level, "phrases": t.phrases, "quotes": t.quotes,
          "issues": t.issues, "reply_ids": t.reply_ids, "score": t.score,
          "covered_by": t.covered_by}
         for t in result.topics
     ]
 
 
+def corrections_json(result: Insights) -> list[dict]:
+    return list(result.corrections)
+
+
 def topics_csv(result: Insights) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["label", "count", "coverage", "score", "issues", "reply_ids", "quotes"])
+    writer.writerow(["label", "kind", "count", "coverage", "level", "score", "issues",
+                     "reply_ids", "quotes"])
     for t in result.topics:
         quotes = " | ".join(_quote_line(q) for q in t.quotes)
-        writer.writerow([safe_cell(t.label), t.count, t.coverage, t.score,
+        writer.writerow([safe_cell(t.label), t.kind, t.count, t.coverage, t.level, t.score,
                          " ".join(map(str, t.issues)), " ".join(map(str, t.reply_ids)),
                          safe_cell(quotes)])
     return out.getvalue()
@@ -219,22 +232,49 @@ def _quote_line(quote: dict) -> str:
     return f"« {quote['text']} »" + (f" — {quote['name']}" if quote["name"] else "")
 
 
+COVERAGE_WORDS = {"none": "not covered yet", "partly": "partly covered", "well": "well covered"}
+
+
 def topics_markdown(result: Insights) -> str:
     lines = [f"# Suggested topics ({result.replies} replies)", ""]
     if not result.topics:
         lines.append("No topic yet: no reader reply to group.")
-    for n, t in enumerate(result.topics, 1):
-        issues = ", ".join(f"#{i}" for i in t.issues) or "none"
-        lines.append(f"{n}. **{t.label}**: {t.count} replies, coverage {t.coverage:.2f} "
-                     f"(issues answered: {issues})")
-        lines.extend(f"   > {_quote_line(q)}" for q in t.quotes)
+    suggested = [t for t in result.topics if t.kind == "suggestion"]
+    others = [t for t in result.topics if t.kind != "suggestion"]
+    if suggested:
+        lines += ["## Suggested by readers", ""]
+        for t in suggested:
+            star = " ★" if t.starred else ""
+            lines.append(f"- **{t.label}**{star}: {_count(t.count)}, "
+                         f"{COVERAGE_WORDS[t.level]}{_covered(t)}")
+            lines.extend(f"  > {_quote_line(q)}" for q in t.quotes)
+        lines.append("")
+    if others:
+        if suggested:
+            lines += ["## What readers write about", ""]
+        for n, t in enumerate(others, 1):
+            issues = ", ".join(f"#{i}" for i in t.issues) or "none"
+            lines.append(f"{n}. **{t.label}**: {_count(t.count)}, {COVERAGE_WORDS[t.level]}"
+                         f"{_covered(t)} (issues answered: {issues})")
+            lines.extend(f"   > {_quote_line(q)}" for q in t.quotes)
     if result.corrections:
         lines += ["", "## Corrections raised by readers", ""]
         for c in result.corrections:
             where = f"issue #{c['issue']}" if c["issue"] is not None else "no issue identified"
-            said = f": {_quote_line(c['quote'])}" if c["quote"] else ""
-            lines.append(f"- reply {c['reply_id']} ({where}){said}")
+            if c.get("title"):
+                where += f" ({c['title']})"
+            fixed = f"; the sentence corrected: « {c['sentence']} »" if c.get("sentence") else ""
+            said = f"; the reader: {_quote_line(c['quote'])}" if c["quote"] else ""
+            lines.append(f"- reply {c['reply_id']}, {where}{fixed}{said}")
     return "\n".join(lines) + "\n"
+
+
+def _count(n: int) -> str:
+    return f"{n} reply" if n == 1 else f"{n} replies"
+
+
+def _covered(topic) -> str:
+    return f" by {topic.covered_by}" if topic.covered_by and topic.level != "none" else ""
 
 
 # ---- editing -------------------------------------------------------------------------------

@@ -108,3 +108,9 @@ def reply_vectors(conn: sqlite3.Connection, spec: str) -> dict[int, bytes]:
         (spec,),
     )
     return {r[0]: r[1] for r in rows}
+
+
+def starred_replies(conn: sqlite3.Connection) -> set[int]:
+    """Replies whose draft the author marked as an idea for an issue."""
+    rows = conn.execute("SELECT DISTINCT reply_id FROM drafts WHERE marked_idea != 0")
+    return {r[0] for r in rows}

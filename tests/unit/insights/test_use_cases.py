@@ -22,7 +22,7 @@ from inbox_agent.insights.tagging import (
     tag_reply,
     validate_model_tags,
 )
-from inbox_agent.insights.topics import ArchiveVectors, ReplyItem, agglomerate, compute, unit_rows
+from inbox_agent.insights.topics import ArchiveWords, ReplyItem, agglomerate, compute
 from inbox_agent.models import Issue
 from inbox_agent.store import db as store
 from inbox_agent.store import insights as store_insights
@@ -127,9 +127,10 @@ def sample_items() -> list[ReplyItem]:
 def test_topics_are_clustered_ranked_and_corrections_set_apart(vocab):
     items = sample_items()
     result = compute(items, vocab, fake_vectors(items), None)
-    assert [(t.label, t.count) for t in result.topics] == [
-        ("semaine de 4 jours", 6), ("charte IA", 3)]
-    assert result.topics[0].issues == [41]
+    # the four-day week has an issue tagged with it: well covered, so below the charter
+    assert [(t.label, t.count, t.level) for t in result.topics] == [
+        ("charte IA", 3, "none"), ("semaine de 4 jours", 6, "well")]
+    assert result.topics[1].issues == [41]
     assert [c["reply_id"] for c in result.corrections] == [10]
 
 
@@ -154,15 +155,23 @@ def test_quotes_follow_each_readers_permission(vocab):
 
 
 def test_a_topic_the_archive_covers_ranks_below_an_uncovered_one_of_equal_demand(vocab):
-    a = [item(n, f"a{n}", ("alpha",)) for n in range(1, 4)]
-    b = [item(n, f"b{n}", ("beta",)) for n in range(4, 7)]
-    vectors = np.array([[1.0, 0.0, 0.0]] * 3 + [[0.0, 1.0, 0.0]] * 3)
-    archive = ArchiveVectors(unit_rows(np.array([[1.0, 0.05, 0.0], [0.0, 0.0, 1.0],
-                                                 [0.1, 0.0, 1.0]])), ("x", "y", "z"))
-    result = compute(a + b, vocab, vectors, archive)
-    assert [t.label for t in result.topics] == ["beta", "alpha"]
-    assert result.topics[1].coverage > 0.9 > result.topics[0].coverage
-    assert result.topics[1].covered_by == "x"
+    a = [item(n, f"Le compostage collectif au bureau, les bacs de compost, {n} ?",
+              ("compostage collectif",)) for n in range(1, 4)]
+    b = [item(n, f"La prime de transport pour les vélos cargo, {n} ?", ("vélos cargo",))
+         for n in range(4, 7)]
+    shelf = [Issue(f"{n}-x", f"Numéro {n}", text, number=n) for n, text in [
+        (1, "Le compostage collectif : nos bacs de compost au bureau, le compostage des "
+            "restes et le compost partagé."),
+        *((n, f"{subject}, le sujet du numéro {n}.") for n, subject in enumerate([
+            "La réunion du lundi", "Le budget des formations", "Les horaires décalés en été",
+            "Le recrutement des stagiaires", "La mutuelle", "Les tickets-restaurant",
+            "Le télétravail du vendredi", "Les entretiens annuels", "La cantine",
+            "Le parking", "Les séminaires", "La charte des courriels"], start=2))]]
+    result = compute(a + b, vocab, None, ArchiveWords.of(shelf), issues=shelf)
+    assert [t.label for t in result.topics] == ["vélos cargo", "compostage collectif"]
+    assert result.topics[1].coverage > result.topics[0].coverage
+    assert [t.level for t in result.topics] == ["none", "well"]
+    assert result.topics[1].covered_by == "1-x"
 
 
 def test_agglomeration_finds_two_obvious_groups():
@@ -262,10 +271,11 @@ def test_cli_topics_json_lists_topics_with_only_allowed_quotes(cli_env):
     assert sum(t["count"] for t in topics) == 6
     quoted = [q for t in topics for q in t["quotes"]]
     assert [(q["reply_id"], q["name"]) for q in quoted] == [(1, "")]
-    assert all(0.0 <= t["coverage"] <= 1.0 for t in topics)
+    assert all(t["coverage"] >= 0.0 and t["level"] in ("none", "partly", "well")
+               for t in topics)
 
 
-@pytest.mark.parametrize("fmt, marker", [("md", "# Suggested topics"), ("csv", "label,count")])
+@pytest.mark.parametrize("fmt, marker", [("md", "# Suggested topics"), ("csv", "label,kind,count")])
 def test_cli_topics_in_markdown_and_csv(cli_env, fmt, marker):
     result = run_cli(cli_env, "topics", "--format", fmt, "--since", "2000-01-01")
     assert result.exit_code == 0 and result.output.startswith(marker)
