@@ -27,9 +27,11 @@ class Group(click.Group):
         try:
             return super().invoke(ctx)
         except InboxAgentError as err:
-            click.echo(f"inbox-agent: {err}", err=True)
+            lang = lang_of(ctx)
+            click.echo(f"inbox-agent: {notes.said(str(err), lang)}", err=True)
             if err.hint:
-                click.echo(lang_of(ctx).gettext("  hint: %(hint)s", hint=err.hint), err=True)
+                click.echo(lang.gettext("  hint: %(hint)s", hint=notes.said(err.hint, lang)),
+                           err=True)
             ctx.exit(err.exit_code)
         except KeyboardInterrupt:
             click.echo(lang_of(ctx).gettext(

@@ -6,8 +6,12 @@ import click
 
 from inbox_agent.cli.common import Ref, aligned, config_of, echo_json, lang_of, message_of
 from inbox_agent.i18n import words
-from inbox_agent.i18n.language import AuthorLanguage
+from inbox_agent.i18n.language import N_, AuthorLanguage
 from inbox_agent.insights import use_cases as insights_use
+from inbox_agent.insights.topics import Insights, Topic
+
+COVERAGE_WORDS = {"none": N_("not covered yet"), "partly": N_("partly covered"),
+                  "well": N_("well covered")}
 
 
 @click.command("topics")
@@ -24,7 +28,59 @@ def topics_cmd(ctx: click.Context, since: str | None, fmt: str) -> None:
     elif fmt == "csv":
         click.echo(insights_use.topics_csv(result), nl=False)
     else:
-        click.echo(insights_use.topics_markdown(result), nl=False)
+        click.echo(topics_markdown(result, lang_of(ctx)), nl=False)
+
+
+def topics_markdown(result: Insights, lang: AuthorLanguage) -> str:
+    """The topics as a Markdown report in the author's language: readers' suggestions,
+    then what they write about, then the corrections."""
+    _ = lang.gettext
+    lines = [_("# Suggested topics (%(count)s replies)", count=result.replies), ""]
+    if not result.topics:
+        lines.append(_("No topic yet: no reader reply to group."))
+    suggested = [t for t in result.topics if t.kind == "suggestion"]
+    others = [t for t in result.topics if t.kind != "suggestion"]
+    if suggested:
+        lines += [_("## Suggested by readers"), ""]
+        for t in suggested:
+            star = " ★" if t.starred else ""
+            lines.append(f"- **{t.label}**{star}: {_replies(t.count, lang)}, {_covered(t, lang)}")
+            lines.extend(f"  > {insights_use.quote_line(q)}" for q in t.quotes)
+        lines.append("")
+    if others:
+        if suggested:
+            lines += [_("## What readers write about"), ""]
+        for n, t in enumerate(others, 1):
+            issues = ", ".join(f"#{i}" for i in t.issues) or "–"
+            answered = _("issues answered: %(issues)s", issues=issues)
+            lines.append(f"{n}. **{t.label}**: {_replies(t.count, lang)}, {_covered(t, lang)} "
+                         f"({answered})")
+            lines.extend(f"   > {insights_use.quote_line(q)}" for q in t.quotes)
+    if result.corrections:
+        lines += ["", _("## Corrections raised by readers"), ""]
+        for c in result.corrections:
+            where = (_("issue #%(number)s", number=c["issue"]) if c["issue"] is not None
+                     else _("no issue identified"))
+            if c.get("title"):
+                where += f" ({c['title']})"
+            line = f"- {_('Reply %(id)s', id=c['reply_id'])}, {where}"
+            if c.get("sentence"):
+                line += f"; {_('The sentence corrected:')} « {c['sentence']} »"
+            if c["quote"]:
+                line += f"; {_('The reader:')} {insights_use.quote_line(c['quote'])}"
+            lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+def _replies(count: int, lang: AuthorLanguage) -> str:
+    return lang.ngettext("%(num)s reply", "%(num)s replies", count)
+
+
+def _covered(topic: Topic, lang: AuthorLanguage) -> str:
+    said = lang.gettext(COVERAGE_WORDS[topic.level])
+    if topic.level != "none" and topic.covered_number is not None:
+        said += " " + lang.gettext("by #%(number)s", number=topic.covered_number)
+    return said
 
 
 @click.group("tags")

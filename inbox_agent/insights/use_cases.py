@@ -221,60 +221,15 @@ def topics_csv(result: Insights) -> str:
     writer.writerow(["label", "kind", "count", "coverage", "level", "score", "issues",
                      "reply_ids", "quotes"])
     for t in result.topics:
-        quotes = " | ".join(_quote_line(q) for q in t.quotes)
+        quotes = " | ".join(quote_line(q) for q in t.quotes)
         writer.writerow([safe_cell(t.label), t.kind, t.count, t.coverage, t.level, t.score,
                          " ".join(map(str, t.issues)), " ".join(map(str, t.reply_ids)),
                          safe_cell(quotes)])
     return out.getvalue()
 
 
-def _quote_line(quote: dict) -> str:
+def quote_line(quote: dict) -> str:
     return f"« {quote['text']} »" + (f" — {quote['name']}" if quote["name"] else "")
-
-
-COVERAGE_WORDS = {"none": "not covered yet", "partly": "partly covered", "well": "well covered"}
-
-
-def topics_markdown(result: Insights) -> str:
-    lines = [f"# Suggested topics ({result.replies} replies)", ""]
-    if not result.topics:
-        lines.append("No topic yet: no reader reply to group.")
-    suggested = [t for t in result.topics if t.kind == "suggestion"]
-    others = [t for t in result.topics if t.kind != "suggestion"]
-    if suggested:
-        lines += ["## Suggested by readers", ""]
-        for t in suggested:
-            star = " ★" if t.starred else ""
-            lines.append(f"- **{t.label}**{star}: {_count(t.count)}, "
-                         f"{COVERAGE_WORDS[t.level]}{_covered(t)}")
-            lines.extend(f"  > {_quote_line(q)}" for q in t.quotes)
-        lines.append("")
-    if others:
-        if suggested:
-            lines += ["## What readers write about", ""]
-        for n, t in enumerate(others, 1):
-            issues = ", ".join(f"#{i}" for i in t.issues) or "none"
-            lines.append(f"{n}. **{t.label}**: {_count(t.count)}, {COVERAGE_WORDS[t.level]}"
-                         f"{_covered(t)} (issues answered: {issues})")
-            lines.extend(f"   > {_quote_line(q)}" for q in t.quotes)
-    if result.corrections:
-        lines += ["", "## Corrections raised by readers", ""]
-        for c in result.corrections:
-            where = f"issue #{c['issue']}" if c["issue"] is not None else "no issue identified"
-            if c.get("title"):
-                where += f" ({c['title']})"
-            fixed = f"; the sentence corrected: « {c['sentence']} »" if c.get("sentence") else ""
-            said = f"; the reader: {_quote_line(c['quote'])}" if c["quote"] else ""
-            lines.append(f"- reply {c['reply_id']}, {where}{fixed}{said}")
-    return "\n".join(lines) + "\n"
-
-
-def _count(n: int) -> str:
-    return f"{n} reply" if n == 1 else f"{n} replies"
-
-
-def _covered(topic) -> str:
-    return f" by {topic.covered_by}" if topic.covered_by and topic.level != "none" else ""
 
 
 # ---- editing -------------------------------------------------------------------------------

@@ -50,10 +50,13 @@ def test_unknown_draft_is_one_line_and_exit_1(demo):
     config, _ = demo
     done = cli("--config", str(config.path), "drafts", "show", "999999")
     assert done.returncode == 1
-    assert done.stderr.splitlines() == [  # the error as it came, its frame in the author's French
-        "inbox-agent: no draft 999999",
-        "  conseil : see `inbox-agent drafts list`",
+    assert done.stderr.splitlines() == [  # the error and its hint in the author's French
+        "inbox-agent: pas de brouillon 999999",
+        "  conseil : voyez `inbox-agent drafts list`",
     ]
+    english = cli("--lang", "en", "--config", str(config.path), "drafts", "show", "999999")
+    assert english.stderr.splitlines() == [
+        "inbox-agent: no draft 999999", "  hint: see `inbox-agent drafts list`"]
 
 
 @pytest.mark.process

@@ -15,8 +15,8 @@ pytestmark = pytest.mark.process
 @pytest.mark.parametrize(
     ("wait", "code", "shown"),
     [
-        (None, 3, "another inbox-agent"),
-        ("0.3", 3, "another inbox-agent"),
+        (None, 3, "un autre inbox-agent"),  # the author's French
+        ("0.3", 3, "un autre inbox-agent"),
     ],
 )
 def test_cli_run_refuses_with_exit_code_3_while_another_instance_runs(

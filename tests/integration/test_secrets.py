@@ -130,7 +130,8 @@ def test_no_secret_leaks_through_a_run_errors_drafts_files_or_doctor(setup, capl
     runner = CliRunner()
     login = runner.invoke(main, ["--config", str(path), "-vv", "run", "-q"])
     assert login.exit_code != 0
-    assert "login" in login.stderr.lower() or "refused" in login.stderr.lower(), login.stderr
+    said = login.stderr.lower()
+    assert "connexion refusée" in said or "login" in said or "refused" in said, login.stderr
     doctor = runner.invoke(main, ["--config", str(path), "doctor"])
 
     assert_no_canary("the logs", caplog.text)

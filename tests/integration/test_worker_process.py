@@ -104,8 +104,8 @@ def test_a_second_worker_exits_at_once_and_status_names_the_first(tmp_path, monk
                                 timeout=60)
         assert second.returncode == 3 and time.monotonic() - started < 30
         [line] = second.stderr.splitlines()
-        assert line.startswith(f"inbox-agent: another inbox-agent (pid {first.pid}, ")
-        assert "worker" in line and "it already runs the schedule" in line
+        assert line.startswith(f"inbox-agent: un autre inbox-agent (pid {first.pid}, ")
+        assert "worker" in line and "il suit déjà le planning" in line
         assert "worker started" not in second.stderr and "Traceback" not in second.stderr
         status = subprocess.run([*command, "--lang", "en", "status"], cwd=ROOT,
                                 capture_output=True, text=True, timeout=60)

@@ -67,7 +67,7 @@ def test_a_message_without_a_draft_is_one_line_and_a_bad_id_a_usage_error(setup)
     env, config = setup
     apart = set_apart_id(env)
     none = run(config, "drafts", "show", f"m{apart}")
-    assert none.exit_code == 1 and f"message {apart} has no draft" in none.stderr
+    assert none.exit_code == 1 and f"le message {apart} n’a pas de brouillon" in none.stderr
     bad = run(config, "tags", "show", "draft-one")
     assert bad.exit_code == 2 and "is not an id" in bad.stderr
 

@@ -144,12 +144,25 @@ def assert_one_clear_line(result) -> None:
                          ids=[f"{s}:{'-'.join(c)}" for s, c in CASES])
 def test_a_command_in_an_odd_state_says_what_is_wrong_in_one_line(tmp_path, state, command):
     config, env, expected = odd_state(state, tmp_path)
+    if command != ["doctor"]:  # the English words (the French line: the test below)
+        env = env | {"INBOX_AGENT_LANG": "en"}
     result = CliRunner().invoke(main, ["--config", str(config), *command], env=env)
     assert_one_clear_line(result)
     if command == ["doctor"]:
         expected = IN_FRENCH.get(expected, expected)
     if command in MUST_FAIL.get(state, COMMANDS):
         assert result.exit_code != 0 and expected in result.output, result.output
+
+
+def test_the_error_line_and_its_hint_speak_the_authors_language(tmp_path):
+    config, env, _ = odd_state("maildir-missing", tmp_path)
+    result = CliRunner().invoke(main, ["--config", str(config), "run"], env=env)
+    assert_one_clear_line(result)
+    assert result.exit_code != 0 and "pas de Maildir à" in result.output, result.output
+    assert "no Maildir" not in result.output and "réglez `path`" in result.output
+    english = CliRunner().invoke(main, ["--lang", "en", "--config", str(config), "run"],
+                                 env=env)
+    assert "no Maildir at" in english.output, english.output
 
 
 def test_an_unreadable_message_is_left_for_the_next_pass_not_lost(tmp_path):

@@ -527,7 +527,7 @@ def test_cli_regenerate_refuses_an_approved_draft_and_leaves_it(tmp_path, config
             "plus court",
         ],
     )
-    assert result.exit_code == 1 and "approved" in result.output
+    assert result.exit_code == 1 and "est approuvé" in result.output
     assert store.get_draft(conn, draft_id)["final_text"] == "Texte approuvé."
 
 

@@ -275,7 +275,7 @@ def test_cli_topics_json_lists_topics_with_only_allowed_quotes(cli_env):
                for t in topics)
 
 
-@pytest.mark.parametrize("fmt, marker", [("md", "# Suggested topics"), ("csv", "label,kind,count")])
+@pytest.mark.parametrize("fmt, marker", [("md", "# Sujets suggérés"), ("csv", "label,kind,count")])
 def test_cli_topics_in_markdown_and_csv(cli_env, fmt, marker):
     result = run_cli(cli_env, "topics", "--format", fmt, "--since", "2000-01-01")
     assert result.exit_code == 0 and result.output.startswith(marker)
