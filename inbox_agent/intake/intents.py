@@ -72,24 +72,39 @@ def _signal(intent: str, pattern: re.Pattern[str], points: int, cap: int, anchor
 # Cue rules: high-precision phrases, French and English. Ties go to the earlier intent.
 _INTENT_SIGNALS: tuple[_Signal, ...] = (
     _signal("correction", _rx(
-        r"\berreur\b|\bcoquille|\btypo\b|\bfaute\s+de\s+frappe|\bmistake\b|\berratum\b"
+        r"(?:il\s+y\s+a|y\s+a|petite|l[ée]g[èe]re|quelques?)\s+(?:une\s+|des\s+|petite\s+)?erreurs?\b"
+        r"|\berreurs?\s+dans\s+(?:le|la|les|ton|ta|tes|votre|vos|l['’]|ce|cet|cette)\b"
+        r"|\bcoquille|\btypo\b|\bfaute\s+de\s+frappe|\bmistake\b|\berratum\b"
         r"|\binexact|\bincorrect|\bse\s+tromp|\bc['’]est\s+faux\b|broken\s+link|\bshould\s+read\b"
         r"|lien\s+(?:est\s+)?(?:cass[ée]|mort)|petite\s+correction|\bit['’]s\s+actually\b"
         r"|le\s+chiffre.{0,60}(?:faux|erron|inexact|pas\s+bon|date\s+de)"
-        r"|\bet\s+non\s+(?:pas\s+)?(?:\d|l['’]|(?:de|des|du|le|la|les|un|une|en|à)\s)",
-        first="bcefilmpst",
+        r"|\bet\s+non\s+(?:pas\s+)?(?:\d|l['’]|(?:de|des|du|le|la|les|un|une|en|à)\s)"
+        r"|\blien\b[^.!?\n]{0,60}?\bne\s+(?:fonctionne|marche)\s+plus|\bdead\s+link"
+        r"|\blinks?\b[^.!?\n]{0,60}?\b(?:is|are)\s+(?:dead|broken)|\b(?:is|are)\s+(?:now\s+)?(?:outdated|out\s+of"
+        r"\s+date|deprecated)\b|\bn['’]est\s+plus\s+(?:[àa]\s+jour|valable|d['’]actualit[ée])",
+        first="abcdefilmnpqstvy",
     ), 4, 8, "erreur coquille typo faute mistake erratum inexact incorrect tromp faux broken"
-             " should lien chiffre correction actually non"),
+             " should lien chiffre correction actually non dead link outdated date deprecated"
+             " plus"),
     _signal("request", _rx(
         r"\binterview|\bpodcast|\bwebinaire?|\bwebinar|\bconf[ée]rence|\btable\s+ronde"
         r"|\bpartenariat|\bpartnership|\bsponsor|\bspeak\s+at\b|\bkeynote|\bmasterclass"
         r"|\bprojection|\bscreening|\bvos\s+(?:conditions|tarifs|disponibilit[ée]s)"
         r"|\byour\s+(?:rates|fees|availability)|\bvous\s+inviter|\bt['’]inviter|\binvite\s+you"
-        r"|\bintervenir\s+(?:lors|dans|chez|devant)|\bgive\s+a\s+talk",
-        first="bcgikmpstvwy",
+        r"|\bintervenir\s+(?:lors|dans|chez|devant)|\bgive\s+a\s+talk"
+        r"|\bje\s+me\s+permets\s+de\s+(?:le\s+|la\s+|les\s+|l['’])?(?:citer|reprendre|traduire"
+        r"|republier|relayer|diffuser|partager)|\b(?:vous|te)\s+propos(?:e|ons)\s+(?:\w+\s+)?de\s+venir"
+        r"|\b(?:can|may)\s+i\s+(?:translate|republish|repost|reuse|quote|share)"
+        r"|\bwould\s+you\s+be\s+(?:willing|interested|available)"
+        r"|\b(?:mettre|remettre)\s+(?:[àa]\s+disposition|en\s+ligne)\s+(?:le|la|les|ton|ta|tes|votre"
+        r"|vos|un|une|des|ce|ces|l['’])|\b(?:partager|publier|envoyer|share|send|publish|post)\s+"
+        r"(?:le|les|ton|ta|tes|votre|vos|the|your)\s+(?:code|script|sources?|fichiers?|files?|pdf"
+        r"|slides|diapos|pr[ée]sentation|template|mod[èe]le)\b",
+        first="bcegijkmprstvwy",
     ), 4, 8, "interview podcast webinai webinar rence ronde partenariat partnership sponsor"
              " speak keynote masterclass projection screening vos your inviter invite"
-             " intervenir talk"),
+             " intervenir talk permets propos can may would mettre partager publier envoyer share"
+             " send publish post"),
     _signal("disagreement", _rx(
         r"pas\s+(?:du\s+tout\s+|vraiment\s+)?d['’]\s*accord|\bd[ée]saccord\b|je\s+conteste"
         r"|pas\s+(?:du\s+tout\s+)?convaincue?|je\s+ne\s+partage\s+pas|i\s+(?:strongly\s+)?disagree"
@@ -107,7 +122,9 @@ _INTENT_SIGNALS: tuple[_Signal, ...] = (
     _signal("idea", _rx(
         r"tu\s+devrais|vous\s+devriez|\bsugg[èe]re\b|\bsugg[ée]rer\b|\bsuggest(?!ed)|\bsuggestion"
         r"|id[ée]e\s+(?:de\s+sujet|pour\s+un)|pourquoi\s+ne\s+pas|un\s+prochain\s+num[ée]ro"
-        r"|ce\s+serait\s+(?:un\s+bon|bien|super|int[ée]ressant)|idea\s+for"
+        r"|(?:ce|ça|cela)\s+serait\s+(?:un\s+bon|bien|super|int[ée]ressant|g[ée]nial|cool)|idea\s+for"
+        r"|it\s+would\s+be\s+(?:great|nice|awesome|cool|interesting|useful)\s+(?:if|to)\b"
+        r"|\bpense[sz]?\s+[àa]\s+(?:ajouter|mettre|soumettre|publier|proposer|pr[ée]ciser)"
         r"|you\s+should\s+(?:write|cover|look)|how\s+about\s+(?:an?\s+)?issue"
         r"|je\s+(?:te|vous)\s+recommande\s+(?:le|la|les|l['’]|un|une|de)|il\s+existe\s+(?:aussi\s+)?"
         r"(?:un|une|des|l['’])|pour\s+ceux\s+qui|il\s+suffit\s+d|tu\s+peux\s+aussi"
@@ -117,8 +134,9 @@ _INTENT_SIGNALS: tuple[_Signal, ...] = (
         r"(?:parler|[ée]crire|faire|ajouter|utiliser|essayer)|\bvous\s+pourriez\s+(?:aussi\s+)?"
         r"(?:parler|[ée]crire|faire|ajouter|utiliser|essayer)|you\s+could\s+(?:also\s+)?"
         r"(?:write|add|use|try)",
-        first="achijpstuvy",
+        first="achijpstuvyç",
     ), 3, 6, "devrais devriez sugg idée idee pourquoi prochain serait idea should about aimerais"
+             " would pense"
              " pourrais pourriez could recommande existe ceux suffit aussi also look check"
              " autre another"),
     _signal("question", _rx(r"\w\W{0,3}\?"), 2, 6, "?"),
@@ -128,10 +146,16 @@ _INTENT_SIGNALS: tuple[_Signal, ...] = (
         r"|j['’]aimerais\s+savoir|si\s+(?:tu\s+peux|vous\s+pouvez)\s+m['’]aider"
         r"|une\s+id[ée]e\s+(?:pour|de\s+ce\s+qui)|i\s+can['’]?not\b|i\s+can['’]t\b"
         r"|i\s+have\s+(?:a|an)\s+(?:problem|issue)|i\s+was\s+wondering|please\s+help"
-        r"|any\s+(?:idea|ideas|advice|tips)\b|je\s+me\s+demande\s+(?:si|comment|pourquoi)",
-        first="ajimpstu",
+        r"|any\s+(?:idea|ideas|advice|tips)\b|je\s+me\s+demand(?:e|ais)\s+(?:si|comment|pourquoi)"
+        r"|\bi\s+wonder\b|\bi['’]m\s+wondering|\bi\s+would\s+(?:\w+\s+)?(?:much\s+)?appreciate"
+        r"|\b(?:your|any)\s+(?:advice|help|thoughts|feedback|input|suggestions?)(?:\s+[\w']+){0,3}?"
+        r"\s+(?:is|are|would\s+be)\s+(?:\w+\s+)?appreciated|\bi['’]m\s+(?:still\s+|a\s+bit\s+)?(?:confused|stuck)\b"
+        r"|\bconfused?\s+(?:about|whats?|which|how)\b"
+        r"|\bje\s+suis\s+(?:un\s+peu\s+)?(?:perdue?|bloqu[ée]e?)\b"
+        r"|\b(?:it|this)\s+(?:doesn['’]?t|does\s+not)\s+work|\bpas\s+moyen\b",
+        first="acdijmpstuy",
     ), 2, 4, "merci thanks arrive ai voudrais aimerais aider idée idee can have wondering help"
-             " any demande"),
+             " any demande wonder appreciat confuse stuck perdu bloqu work moyen"),
     _signal("story", _rx(
         r"ça\s+m['’]est\s+arriv|cela\s+m['’]est\s+arriv|quand\s+j['’][ée]tais|je\s+me\s+souviens"
         r"|i\s+remember|when\s+i\s+was|happened\s+to\s+me",
@@ -162,14 +186,35 @@ _INTENT_SIGNALS: tuple[_Signal, ...] = (
 )  # fmt: skip
 _QUESTION_START = _rx(
     r"^\s*(?:est-ce|pourquoi|comment|combien|quel(?:le)?s?\b|pourrais|pourriez|peux-tu"
-    r"|pouvez-vous|sais-tu|savez-vous|why|how|what|where|which|could\s+you|can\s+you"
-    r"|do\s+you|is\s+there|are\s+there|would\s+you)\b"
+    r"|pouvez-vous|sais-tu|savez-vous|est-il|y\s+a-t-il|existe-t-il|faut-il|peut-on|puis-je"
+    r"|why|how|what|where|which|could\s+you|can\s+you|can\s+i|do\s+you|did\s+you|have\s+you"
+    r"|is\s+there|are\s+there|would\s+you|is\s+it\s+possible|any\s+chance)\b"
 )
-_THANKS = _rx(
-    r"\bmerci\b|\bthanks?\b|\bthank\s+you\b|\bbravo\b|\bgracias\b|\bdanke\b|\bgrazie\b"
-    r"|\bsuper\s+(?:num[ée]ro|article|lettre)|\bgreat\s+(?:issue|post|read|piece)"
-    r"|\bj['’]adore\b|\blove(?:d)?\s+(?:it|this)|\bbrilliant\b",
-    first="bdgjlmst",
+_THANKS = _rx(  # thanks, and praise of the issue or of the author
+    r"\bmerci\b|\bthanks?\b|\bthank\s+you\b|\bthanx\b|\bthx\b|\bbravo\b|\bgracias\b|\bdanke\b"
+    r"|\bgrazie\b|\bkudos\b|\bcheers\b|\bchapeau\b|\bf[ée]licitations\b|\bbien\s+jou[ée]"
+    r"|\bg[ée]nial(?:e|es|s)?\b|\bexcellent(?:e|es|s)?\b|\bsuperbe?s?\b|\bformidable|\bmagnifique"
+    r"|\bremarquable|\bpassionnant|\bimpressionnant|\bun\s+r[ée]gal\b|\bj['’]adore\b"
+    r"|\bj['’]ai\s+ador[ée]|\bj['’]aime\s+beaucoup|\bcontinue[zr]?\s+(?:comme\s+[çc]a|ainsi)"
+    r"|\bbonne\s+continuation|\b(?:beau|bon|joli)\s+(?:travail|boulot|billet|article)"
+    r"|\b(?:bel|bon)\s+article|\bbelle\s+(?:analyse|initiative|r[ée]flexion|lettre)"
+    r"|\b(?:super|tr[èe]s\s+bon(?:ne)?|excellente?)\s+(?:num[ée]ro|article|lettre|billet|tuto|tutoriel"
+    r"|post|boulot|travail|astuce|newsletter|blog|site|initiative|analyse|explication|r[ée]sum[ée])"
+    r"|\b(?:tr[èe]s|vraiment|super|fort|hyper)\s+(?:int[ée]ressante?|utile|instructif|instructive|clair"
+    r"|claire|pratique|enrichissant)|\b(?:[ée]norme|parfait|top|nickel)\s*!"
+    r"|\bgreat\s+(?:issue|post|read|piece|article|tutorial|tuto|job|work|write-?up|guide|review"
+    r"|newsletter|stuff|tips?|theme|blog|site|info|explanation|content|video|series|resource)"
+    r"|\b(?:nice|good|cool)\s+(?:issue|post|read|piece|article|tutorial|job|work|write-?up|guide"
+    r"|review|newsletter|stuff|tips?|theme|blog|site|explanation|updates?)|\bnicely\s+done"
+    r"|\bwell\s+(?:done|written|explained)|\bawesome\b|\bamazing\b|\bfantastic\b|\bwonderful\b"
+    r"|\bsuperb\b|\bincredible\b|\bmarvell?ous\b|\bimpressive\b|\boutstanding\b|\bterrific\b"
+    r"|\bbrilliant\b|\blove(?:d)?\s+(?:it|this|your|the)\b|\bi\s+love\b|\bgrateful\b"
+    r"|\bthankful\b|\bappreciated?\s+(?:it|this|that|the|your|all)\b|\bmuch\s+appreciated"
+    r"|\bkeep\s+(?:it\s+up|up\s+the|going|them\s+coming)|\blooking\s+forward\s+to"
+    r"|\bcan['’]?t\s+wait\s+(?:for|to\s+read)|\byou\s+rock\b"
+    r"|\b(?:very|so|really|super|extremely|incredibly)\s+(?:useful|helpful|informative|interesting"
+    r"|clear|cool|inspiring|well\s+written)",
+    first="abcdefghijklmnoprstuvwyé",
 )
 _SHORT_THANKS_WORDS = 40
 _MAX_INTENT_CHARS = 5_000  # a reader's point is made in the first few paragraphs
@@ -254,41 +299,91 @@ def cue_features(text: str) -> np.ndarray:
     return np.array([float(scores[name] > 0) for name in INTENTS], dtype=np.float32)
 
 
+_WORD = re.compile(r"\w+['’]?")  # an elided "j'", "t'" keeps its apostrophe
+_FIRST_PERSON = frozenset(("je", "j'", "me", "m'", "moi", "mon", "ma", "mes", "i", "i'", "my",
+                           "mine"))
+_SECOND_PERSON = frozenset(("tu", "te", "t'", "toi", "ton", "ta", "tes", "vous", "votre", "vos",
+                            "you", "you'", "your", "yours"))
+_CODE = re.compile(r"`|^(?: {4}|\t)\S", re.MULTILINE)
+_TO_SOMEONE = re.compile(r"\s*(?:@|\w[\w .-]{0,25}\s?:\s)")  # "@Paul", "Paul : …"
+TEXT_FEATURES = 8
+
+
+def text_features(text: str) -> np.ndarray:
+    """The shape of the reader's words as model inputs: length, question and exclamation
+    marks, a link, code, a name or @ opening the message, first- and second-person words."""
+    text = text[:_MAX_INTENT_CHARS].lower()
+    words = [word.replace("’", "'") for word in _WORD.findall(text)]
+    count = max(len(words), 1)
+    first = sum(word in _FIRST_PERSON for word in words) / count
+    second = sum(word in _SECOND_PERSON for word in words) / count
+    return np.array([
+        min(np.log1p(len(words)) / 6, 1.2), min(text.count("?"), 3) / 3,
+        float("http" in text or "www." in text), float(bool(_CODE.search(text))),
+        float(bool(_TO_SOMEONE.match(text))), min(first * 10, 1.5), min(second * 10, 1.5),
+        min(text.count("!"), 3) / 3,
+    ], dtype=np.float32)  # fmt: skip
+
+
+# What the author must answer in their own words: these lead over thanks when the model
+# reads them too (its score at least the model's `lead_threshold`).
+MUST_ANSWER = ("correction", "request", "question", "disagreement")
+
+
 class IntentModel:
-    """A linear scorer (ridge regression) over the reply's embedding and the cue rules that
-    fired: one score per intent (is it present?) and one for "needs an answer"."""
+    """A linear scorer over the reply's embedding, the cue rules that fired and the shape of
+    the text: one score per intent (is it present? ridge regression) and one for "needs an
+    answer" (a probability when `answer_logistic`: logistic regression)."""
 
     def __init__(self, classes: Sequence[str], weights: np.ndarray, embedding: str, dims: int,
-                 cue_scale: float, answer_threshold: float) -> None:
+                 cue_scale: float, answer_threshold: float, text_scale: float | None = None,
+                 lead_threshold: float = float("-inf"), answer_logistic: bool = False) -> None:
         self.classes = tuple(classes)
         self.weights = np.asarray(weights, dtype=np.float32)  # (inputs, classes + 1)
         self.embedding = embedding
         self.dims = dims  # the embedding's size
         self.cue_scale = cue_scale
         self.answer_threshold = answer_threshold
+        self.text_scale = text_scale  # None: no text features among the inputs
+        self.lead_threshold = lead_threshold
+        self.answer_logistic = answer_logistic
 
-    def inputs(self, vector: Sequence[float], cues: np.ndarray) -> np.ndarray:
-        return np.concatenate([np.asarray(vector, dtype=np.float32), cues * self.cue_scale,
-                               np.ones(1, dtype=np.float32)])
+    def inputs(self, vector: Sequence[float], text: str) -> np.ndarray:
+        parts = [np.asarray(vector, dtype=np.float32), cue_features(text) * self.cue_scale]
+        if self.text_scale is not None:
+            parts.append(text_features(text) * self.text_scale)
+        return np.concatenate([*parts, np.ones(1, dtype=np.float32)])
 
-    def scores(self, vector: Sequence[float], cues: np.ndarray) -> tuple[dict[str, float], float]:
-        """(score per intent, "needs an answer" score)."""
-        out = self.inputs(vector, cues) @ self.weights
-        return dict(zip(self.classes, out[:-1].tolist(), strict=True)), float(out[-1])
+    def scores(self, vector: Sequence[float], text: str) -> tuple[dict[str, float], float]:
+        """(score per intent, "needs an answer" score) of the reader's words `text`."""
+        out = self.inputs(vector, text) @ self.weights
+        answer = float(out[-1])
+        if self.answer_logistic:
+            answer = 1.0 / (1.0 + float(np.exp(-np.clip(answer, -30.0, 30.0))))
+        return dict(zip(self.classes, out[:-1].tolist(), strict=True)), answer
 
     def to_json(self) -> dict:
         packed = base64.b64encode(self.weights.astype(np.float16).tobytes()).decode("ascii")
-        return {"classes": list(self.classes), "dims": self.dims,
+        data = {"classes": list(self.classes), "dims": self.dims,
                 "inputs": int(self.weights.shape[0]), "weights_f16": packed,
                 "embedding": self.embedding, "cue_scale": self.cue_scale,
                 "answer_threshold": self.answer_threshold}
+        if self.text_scale is not None:
+            data["text_scale"] = self.text_scale
+        if self.lead_threshold != float("-inf"):
+            data["lead_threshold"] = self.lead_threshold
+        if self.answer_logistic:
+            data["answer_logistic"] = True
+        return data
 
     @classmethod
     def from_json(cls, data: dict) -> IntentModel:
         raw = np.frombuffer(base64.b64decode(data["weights_f16"]), dtype=np.float16)
         weights = raw.astype(np.float32).reshape(data["inputs"], len(data["classes"]) + 1)
         return cls(data["classes"], weights, data["embedding"], data["dims"],
-                   data["cue_scale"], data["answer_threshold"])
+                   data["cue_scale"], data["answer_threshold"], data.get("text_scale"),
+                   data.get("lead_threshold", float("-inf")),
+                   bool(data.get("answer_logistic", False)))
 
 
 @functools.lru_cache(maxsize=1)
@@ -304,22 +399,42 @@ def shipped_model() -> IntentModel | None:
 def read_intents(text: str, vector: Sequence[float] | None = None,
                  model: IntentModel | None = None) -> Reading:
     """The reply's intents from the cue rules, led by `model`'s best-scored intent over
-    `vector` when given; the other intents the rules saw follow. Thanks never leads when the
-    reply also does something the author must answer, nor when the model scores it as
-    needing an answer, nor when only the model reads a thank-you: a finished thank-you
-    draft needs both readers to agree."""
+    `vector` when given; the other intents the rules saw follow (see `combine`)."""
     rules = rule_intents(text)
     if vector is None or model is None or len(vector) != model.dims:
         return Reading(rules)  # no model, or a vector of another embedding
-    scores, answer = model.scores(vector, cue_features(text))
+    scores, answer = model.scores(vector, text)
+    return Reading(combine(rules, scores, answer, model.answer_threshold,
+                           model.lead_threshold), "rules+model")
+
+
+def combine(rules: Sequence[str], scores: dict[str, float], answer: float,
+            answer_threshold: float, lead_threshold: float) -> tuple[str, ...]:
+    """The intents of a reply from the rules' intents and the model's scores.
+
+    The model's best-scored intent leads and the rules' intents follow. A finished
+    thank-you needs both readers to agree: the model never leads with thanks or praise when
+    the rules saw neither that nor anything else, and a thank-you the model scores as
+    needing an answer (over `answer_threshold`) gets its next intent first. Thanks the
+    model reads may lead a reply that also does something else, except that what the author
+    must answer (a correction, a request, a question, an objection the rules saw) leads when
+    the model scores it at least `lead_threshold` too."""
     order = sorted(scores, key=lambda name: -scores[name])
-    if rules[0] not in THANKS_ONLY:  # the model never makes a thank-you the rules did not see
+    besides = {name for name in rules if name != "other"} - THANKS_ONLY
+    if rules[0] not in THANKS_ONLY and not besides:  # no thank-you the rules did not see
         order = [name for name in order if name not in THANKS_ONLY]
-    intents = _lead([order[0], *rules])
-    if set(intents) <= THANKS_ONLY and answer > model.answer_threshold:
-        needing = next(n for n in order if n not in THANKS_ONLY and n != "other")
-        intents = (needing, *intents)
-    return Reading(intents, "rules+model")
+    lead = order[0]
+    if lead in THANKS_ONLY:
+        owed = [name for name in MUST_ANSWER
+                if name in rules and scores.get(name, 0.0) >= lead_threshold]
+        if owed:
+            lead = max(owed, key=lambda name: scores.get(name, 0.0))
+    intents = list(dict.fromkeys([lead, *rules]))
+    if len(intents) > 1 and "other" in intents and (besides or rules[0] in THANKS_ONLY):
+        intents.remove("other")  # else "other" says that neither reader read a thank-you
+    if set(intents) <= THANKS_ONLY and answer > answer_threshold:
+        intents.insert(0, next(n for n in order if n not in THANKS_ONLY and n != "other"))
+    return tuple(intents)
 
 
 def detect_intent(text: str) -> str:

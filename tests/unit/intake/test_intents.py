@@ -11,11 +11,14 @@ import pytest
 from inbox_agent.intake.evaluate import Labelled, confusion_table, load_labels, score
 from inbox_agent.intake.intents import (
     INTENTS,
+    TEXT_FEATURES,
     IntentModel,
     Reading,
+    combine,
     read_intents,
     rule_intents,
     shipped_model,
+    text_features,
 )
 from tests.support import DATA, ROOT
 
@@ -41,6 +44,17 @@ CUES = [
     ("Grâce à ta lettre j'ai osé demander un temps partiel.", "testimonial"),
     ("Merci !", "thanks"),
     ("Thanks, great issue!", "thanks"),
+    ("Génial, ce numéro !", "thanks"),
+    ("Super article, très instructif.", "thanks"),
+    ("Awesome write-up, looking forward to the next one.", "thanks"),
+    ("Je me permets de le citer dans ma propre lettre, dis-moi si cela pose problème.",
+     "request"),
+    ("Could you share your slides from the talk with our group", "request"),
+    ("Est-il possible de remettre en ligne le fichier de la semaine dernière", "request"),
+    ("Bonjour,\nEst-il possible de le faire sous Windows", "question"),
+    ("Your advice on this would be highly appreciated.", "question"),
+    ("Le lien vers l'étude ne fonctionne plus.", "correction"),
+    ("The link to the report is broken.", "correction"),
 ]
 
 
@@ -60,6 +74,11 @@ def test_thanks_never_leads_when_the_reader_also_asks_something():
     intents = rule_intents("Merci beaucoup ! Une question : tu as une source pour ce chiffre ?")
     assert intents[0] == "question" and "thanks" in intents
     assert not Reading(intents).thanks_only
+
+
+def test_an_error_message_in_a_call_for_help_is_not_a_correction():
+    text = "J'ai suivi ton tuto mais j'ai l'erreur suivante : permission denied. Une idée ?"
+    assert rule_intents(text)[0] == "question"
 
 
 def test_a_long_message_that_thanks_in_passing_is_not_read_as_a_thank_you():
@@ -95,6 +114,26 @@ def test_a_thank_you_scored_as_needing_an_answer_gets_the_next_intent_first():
     assert reading.primary == "story" and "thanks" in reading.intents
 
 
+def test_thanks_the_model_reads_may_lead_a_reply_that_also_tells_a_story():
+    text = ("Merci pour ce numéro ! Chez nous, on a testé la semaine de quatre jours l'an "
+            "dernier : j'ai vécu la transition côté RH.")
+    reading = read_intents(text, [0.1] * 4, fake_model("thanks"))
+    assert reading.intents == ("thanks", "story") and not reading.thanks_only
+
+
+def test_what_the_author_must_answer_leads_over_thanks_when_the_model_reads_it_too():
+    scores = dict.fromkeys(INTENTS, 0.0) | {"thanks": 0.9, "question": 0.75}
+    assert combine(("question", "thanks"), scores, 0.0, 0.5, 0.7)[0] == "question"
+    scores["question"] = 0.4  # a "?" the model does not read as a question
+    assert combine(("question", "thanks"), scores, 0.0, 0.5, 0.7) == ("thanks", "question")
+
+
+def test_the_model_never_makes_a_thank_you_of_a_reply_that_thanks_in_passing():
+    scores = dict.fromkeys(INTENTS, 0.0) | {"thanks": 0.9, "other": 0.2}
+    intents = combine(("other", "thanks"), scores, 0.0, 0.5, 0.7)
+    assert intents[0] == "other" and not Reading(intents).thanks_only
+
+
 def test_a_vector_of_another_embedding_leaves_the_rules_alone():
     reading = read_intents("Merci !", [0.1] * 7, fake_model("story"))
     assert reading == Reading(("thanks",))
@@ -107,9 +146,30 @@ def test_the_model_round_trips_through_json():
     assert read_intents("x", vector, again) == read_intents("x", vector, model)
 
 
+def test_a_model_over_text_features_round_trips_through_json():
+    weights = np.linspace(-1, 1, (4 + len(INTENTS) + TEXT_FEATURES + 1) * (len(INTENTS) + 1))
+    model = IntentModel(INTENTS, weights.reshape(-1, len(INTENTS) + 1), "fake", 4, 0.3, 0.4,
+                        text_scale=0.5, lead_threshold=0.7, answer_logistic=True)
+    again = IntentModel.from_json(json.loads(json.dumps(model.to_json())))
+    vector = [0.3, -0.2, 0.1, 0.0]
+    text = "Merci ! Est-ce que ça marche aussi sous Windows ?"
+    (scores, answer), (again_scores, again_answer) = model.scores(vector, text), again.scores(
+        vector, text)
+    assert again_scores == pytest.approx(scores, abs=1e-2) and 0.0 < again_answer < 1.0
+    assert again_answer == pytest.approx(answer, abs=1e-2)  # a probability
+    assert (again.text_scale, again.lead_threshold, again.answer_logistic) == (0.5, 0.7, True)
+
+
+def test_the_text_features_read_the_shape_of_the_message():
+    features = text_features("@Paul : je t'ai répondu plus haut ! https://example.org")
+    assert features.shape == (TEXT_FEATURES,) and features[2] == 1.0 and features[4] == 1.0
+    assert text_features("").shape == (TEXT_FEATURES,)
+
+
 def test_the_shipped_model_is_small_and_fits_the_bundled_embeddings():
     model = shipped_model()
     assert model is not None and model.dims == 384 and model.classes == INTENTS
+    assert model.text_scale is not None and model.answer_logistic
     assert (ROOT / "inbox_agent/intake/data/intent_model.json").stat().st_size < 20_000
 
 
