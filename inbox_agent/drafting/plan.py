@@ -25,8 +25,10 @@ def ordered_intents(leading: str, others: Sequence[str] = ()) -> tuple[str, ...]
     reply also does something the author must answer (the same rule as the intent reading:
     thanks leads only a reply that is nothing but thanks)."""
     intents = list(dict.fromkeys([leading or "other", *others]))
-    if len(intents) > 1 and "other" in intents:
-        intents.remove("other")
+    rest = [n for n in intents if n != "other"]
+    if len(intents) > 1 and "other" in intents and not set(rest) <= THANKS_ONLY:
+        intents = rest  # "other" stays beside thanks only: a message that thanks in passing
+        # is not a thank-you, and its draft keeps a placeholder for the author
     needing = [n for n in PRECEDENCE if n in intents and n not in THANKS_ONLY and n != "other"]
     if intents[0] in THANKS_ONLY and needing:
         intents.remove(needing[0])

@@ -208,6 +208,15 @@ def test_thanks_never_leads_when_something_needs_an_answer():
     assert ordered_intents("other", ("idea",)) == ("idea",)
 
 
+@pytest.mark.parametrize("leading, others", [("other", ("thanks",)), ("thanks", ("other",)),
+                                             ("other", ("testimonial", "thanks"))])
+def test_a_long_message_that_thanks_in_passing_is_not_a_finished_thank_you(leading, others):
+    intents = ordered_intents(leading, others)
+    assert "other" in intents
+    plan = plan_draft((leading, *others), "Merci. " + "Un long message sur autre chose. " * 20)
+    assert not plan.finished and plan.gaps
+
+
 def test_a_mixed_reply_gets_at_most_two_openings():
     plan = plan_draft(("disagreement", "story", "idea", "correction", "thanks"), DISAGREEMENT)
     assert (plan.opening, plan.follow) == ("message", "disagreement")
