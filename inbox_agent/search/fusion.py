@@ -38,8 +38,8 @@ MIN_ISSUES = 5  # issues searched, below which the cut-off has nothing to compar
 # half of the posts of two blogs (French and English reader comments, posts split by a
 # hash of their name): the best mean F1 of citations there. The other half reports it
 # (docs/performance.md).
-RELATED_SCORE = 0.85
-RELATED_GAP = 0.1  # an issue further below the best candidate than this is not cited
+RELATED_SCORE = 0.9
+RELATED_GAP = 0.15  # an issue further below the best candidate than this is not cited
 
 
 @dataclass(frozen=True)

@@ -137,14 +137,19 @@ def words_in_common(text: str, terms: Collection[str], language: str = "") -> tu
 
 
 # Term-frequency saturation and length normalisation. k1 = 1.6 (the usual range is
-# 1.2-2.0) measured as good as 1.2 on French reader comments and better on English ones
-# (docs/performance.md).
+# 1.2-2.0) measured as good as 1.2 on French reader comments and better on English ones;
+# other values chosen on one half of the posts did no better on the other (docs/performance.md).
 K1, B = 1.6, 0.75
 
 
 class BM25:
     """Okapi BM25 over an inverted index whose postings hold each (term, document) weight,
-    computed once: scoring a query only adds up the postings of its terms."""
+    computed once: scoring a query only adds up the postings of its terms.
+
+    With ``groups`` (one group per document: the issue a chunk belongs to), a term's
+    rarity (idf) is counted in groups, not documents: a word that runs through the chunks
+    of one issue only is as rare as a word in a single chunk, so it still singles that
+    issue out (an issue's title, repeated in each of its chunks, too)."""
 
     def __init__(
         self,
@@ -152,8 +157,10 @@ class BM25:
         languages: Sequence[str] | None = None,
         k1: float = K1,
         b: float = B,
+        groups: Sequence[int] | np.ndarray | None = None,
     ) -> None:
-        """``languages`` (one per document, "" when unknown) choose each document's stemmer."""
+        """``languages`` (one per document, "" when unknown) choose each document's stemmer;
+        ``groups`` (one int per document) make idf count groups (see the class)."""
         self.size = len(documents)
         self.k1, self.b = k1, b
         self._vocabulary: dict[str, int] = {}
@@ -170,19 +177,26 @@ class BM25:
         # one posting per (term, document), grouped by term, documents in order
         size = max(self.size, 1)
         docs = np.repeat(np.arange(self.size, dtype=np.int64), lengths)
-        pairs, tf = np.unique(np.array(term_ids, dtype=np.int64) * size + docs, return_counts=True)
+        pairs, tf = _distinct(np.array(term_ids, dtype=np.int64) * size + docs)
         terms, self._docs = np.divmod(pairs, size)
-        self._df = np.bincount(terms, minlength=len(vocabulary))
-        self._offsets = np.concatenate(([0], np.cumsum(self._df)))
+        postings = np.bincount(terms, minlength=len(vocabulary))  # documents per term
+        self._offsets = np.concatenate(([0], np.cumsum(postings)))
+        self._units, self._df = self.size, postings  # what idf counts, and in how many
+        if groups is not None and self.size:
+            group_of = np.unique(np.asarray(groups, dtype=np.int64), return_inverse=True)[1]
+            group_of = group_of.reshape(-1)
+            self._units = int(group_of.max()) + 1
+            term_groups = _distinct(terms * self._units + group_of[self._docs])[0]
+            self._df = np.bincount(term_groups // self._units, minlength=len(vocabulary))
         average = float(lengths.mean()) if self.size else 1.0
         norm = k1 * (1 - b + b * lengths / max(average, 1e-9))
-        idf = np.log(1 + (self.size - self._df + 0.5) / (self._df + 0.5))
+        idf = np.log(1 + (self._units - self._df + 0.5) / (self._df + 0.5))
         self._weights = idf[terms] * tf * (k1 + 1) / (tf + norm[self._docs])
 
     def idf(self, term: str) -> float:
         term_id = self._vocabulary.get(term)
         df = 0 if term_id is None else int(self._df[term_id])
-        return math.log(1 + (self.size - df + 0.5) / (df + 0.5))
+        return math.log(1 + (self._units - df + 0.5) / (df + 0.5))
 
     def scores(self, query: str | Collection[str], language: str = "") -> np.ndarray:
         """One score per document (0 for documents sharing no term with the query);
@@ -203,6 +217,17 @@ class BM25:
         if mask is not None:
             scores = np.where(mask, scores, 0.0)
         return best_rows(scores, np.flatnonzero(scores > 0), n)
+
+
+def _distinct(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values, sorted, and how often each occurs: ``np.unique(values,
+    return_counts=True)``, by one sort (numpy 2's ``unique`` of a million integers takes
+    about ten times as long as sorting them)."""
+    ordered = np.sort(values)
+    first = np.ones(len(ordered), dtype=bool)
+    first[1:] = ordered[1:] != ordered[:-1]
+    starts = np.flatnonzero(first)
+    return ordered[starts], np.diff(np.append(starts, len(ordered)))
 
 
 def best_rows(scores: np.ndarray, candidates: np.ndarray, n: int) -> list[tuple[int, float]]:

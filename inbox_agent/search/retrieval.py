@@ -172,8 +172,9 @@ def issue_from_metadata(meta: dict) -> Issue:
 class Corpus:
     """Every chunk of the archive in memory, built once per load: texts and metadata, the
     BM25 index (each chunk stemmed in its issue's language, its title counted
-    TITLE_WEIGHT times), the chunk vectors (unit length) for exact vector search, the
-    grouping of chunks into issues, cached filter masks and passages."""
+    TITLE_WEIGHT times, a word's rarity counted in issues), the chunk vectors (unit
+    length) for exact vector search, the grouping of chunks into issues, cached filter
+    masks and passages."""
 
     def __init__(
         self,
@@ -188,7 +189,6 @@ class Corpus:
             "\n".join([str(m.get("title", ""))] * TITLE_WEIGHT) + f"\n\n{t}"
             for t, m in zip(texts, metadatas, strict=True)
         ]
-        self.bm25 = BM25(titled, self.languages)
         self.vectors = None if vectors is None else _unit_rows(vectors)
         self.rows = {chunk_id: i for i, chunk_id in enumerate(ids)}
         self.issue_keys = [str(meta.get("issue_key", "")) for meta in metadatas]
@@ -196,9 +196,11 @@ class Corpus:
         for row, key in enumerate(self.issue_keys):
             self.issue_rows.setdefault(key, []).append(row)
         keys, codes = np.unique(np.array(self.issue_keys, dtype=str), return_inverse=True)
+        codes = codes.reshape(-1)
         self.issue_list = [str(k) for k in keys]  # issue code -> issue key
         self.issue_code = {key: code for code, key in enumerate(self.issue_list)}
-        self.grouping = Grouping.of(codes.reshape(-1))
+        self.grouping = Grouping.of(codes)
+        self.bm25 = BM25(titled, self.languages, groups=codes)  # idf counted in issues
         self._dates = np.array([int(m.get("date_num", 0)) for m in metadatas], dtype=np.int64)
         self._languages = np.array(self.languages, dtype=str)
         self._language_counts = Counter(self.languages)

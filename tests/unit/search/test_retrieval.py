@@ -133,6 +133,22 @@ def test_bm25_scores_follow_the_okapi_formula(query):
     assert bm25.idf("bread") == pytest.approx(math.log(1 + (4 - 2 + 0.5) / (2 + 0.5)))
 
 
+def test_bm25_counts_rarity_in_groups_when_given():
+    # documents 0-2 are the chunks of one issue, 3 and 4 of two others
+    docs = ["sourdough starter", "sourdough flour", "sourdough water", "bread flour", "bread bees"]
+    groups = [7, 7, 7, 2, 5]
+    grouped, flat = BM25(docs, groups=groups), BM25(docs)
+    # "sourdough" is in 3 of 5 chunks but 1 of 3 issues: as rare as "bees" in issues
+    assert grouped.idf("sourdough") == pytest.approx(math.log(1 + (3 - 1 + 0.5) / (1 + 0.5)))
+    assert grouped.idf("sourdough") == pytest.approx(grouped.idf("bee"))
+    assert flat.idf("sourdough") < flat.idf("bee")
+    assert grouped.idf("flour") == pytest.approx(math.log(1 + (3 - 2 + 0.5) / (2 + 0.5)))
+    # the weights follow: same tf and length, the scores scale with the idf
+    ratio = grouped.idf("sourdough") / flat.idf("sourdough")
+    assert grouped.scores("sourdough") == pytest.approx(flat.scores("sourdough") * ratio)
+    assert BM25([], groups=[]).top("bread", 3) == []
+
+
 def test_bm25_stems_each_document_in_its_language():
     docs = ["Le chiffrement du disque.", "The encrypted disk."]
     bm25 = BM25(docs, ["fr", "en"])
