@@ -300,8 +300,7 @@ def is_topic_label(label: str, vocabulary: Vocabulary | None = None) -> bool:
 def _overlaps(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     """Whether one key is a contiguous part of the other."""
     short, long = (a, b) if len(a) <= len(b) else (b, a)
-    n = len(short)
-    return any(long[i : i + n] == short for i in range(len(long) - n + 1))
+    return contains(long, short)
 
 
 def emerging_terms(

@@ -32,6 +32,7 @@ from inbox_agent.insights.tagging import (
 )
 from inbox_agent.models import Issue
 from inbox_agent.search.keywords import BM25
+from inbox_agent.search.retrieval import TITLE_WEIGHT
 from inbox_agent.text.greeting import strip_greeting
 
 MERGE_AT = 0.2  # average similarity above which two groups of replies are one topic
@@ -43,7 +44,6 @@ QUOTE_CHARS = 240
 # "well covered" with the post in the archive, and not with the post taken out).
 WELL_COVERED = 2.9
 PARTLY_COVERED = 2.0
-TITLE_WEIGHT = 2  # times an issue's title counts in each of its chunks (as in search)
 # Two labels in different words name one topic when their embeddings are this close: a
 # translation ("semaine de 4 jours" / "four-day week" 0.96, "droit à la déconnexion" /
 # "right to disconnect" 0.93) and not two neighbours ("congés" / "vacances" 0.89, "réunions"

@@ -211,10 +211,6 @@ def topics_json(result: Insights) -> list[dict]:
     ]
 
 
-def corrections_json(result: Insights) -> list[dict]:
-    return list(result.corrections)
-
-
 def topics_csv(result: Insights) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
