@@ -28,7 +28,6 @@ from inbox_agent.intake.intents import rule_intents
 from inbox_agent.models import Draft, Evidence, Issue, memory_key, memory_reply
 from inbox_agent.store import answers as store_answers
 from inbox_agent.store import db as store
-from inbox_agent.text.greeting import embedding_text
 from inbox_agent.text.language import LANGUAGE_NAMES, detect_language
 
 log = logging.getLogger(__name__)
@@ -63,7 +62,7 @@ def build_context(
 ) -> ReplyContext:
     """The reader, their message, the issue answered, related issues, history and examples."""
     answered = _answered_key(row["issue_number"], issues)
-    query = embedding_text(row["reply_text"] or row["subject"])
+    query = row["reply_text"] or row["subject"]  # the search embeds its embedding_text
     # only issues close to the best match: a weak one would ride along in every draft
     found = index.search(query, k=config.draft.max_issues, answered=answered, relevant_only=True)
     # an issue's link reaches a draft only as http(s): never javascript:, data: or ftp:

@@ -15,6 +15,7 @@ import numpy as np
 
 from inbox_agent.search import fusion, keywords, retrieval
 from inbox_agent.search.embeddings import clean_text
+from inbox_agent.text.greeting import embedding_text, strip_greeting
 from inbox_agent.text.language import detect_language
 
 VECTOR_CANDIDATES = 50
@@ -43,7 +44,7 @@ class HybridSearch:
         corpus = self._load_corpus()
         if not corpus.ids or corpus.vectors is None:
             return []
-        query = self.embeddings.embed_query(clean_text(text))
+        query = self.embeddings.embed_query(clean_text(embedding_text(text)))
         with self._errors("searching"):
             found = corpus.nearest(query, n, corpus.mask(*filters))
         return [retrieval.Hit(corpus.ids[r], corpus.issue_keys[r], s) for r, s in found]
@@ -99,7 +100,7 @@ class HybridSearch:
         flat = np.zeros(len(valid))
         meaning, meaning_rows, meaning_weight = flat, np.zeros(len(corpus.ids)), 0.0
         if method != "keyword" and corpus.vectors is not None and valid_rows.any():
-            query = self.embeddings.embed_query(clean_text(text))
+            query = self.embeddings.embed_query(clean_text(embedding_text(text)))
             with self._errors("searching"):
                 similarities = corpus.similarities(query)
             meaning_rows = similarities - float(np.median(similarities[valid_rows]))
@@ -139,7 +140,10 @@ class HybridSearch:
         """Issues related to ``text``, one ``Found`` (an Evidence with ``why``) per issue,
         best first.
 
-        Hybrid fuses the vector and keyword strengths of each issue (``fusion``); BM25
+        ``text`` is a reader's message (or any text), greeting included: BM25 reads all of
+        it but the greeting, the vector is of ``text.greeting.embedding_text`` (its first
+        ``EMBED_CHARS``, the text every stage embeds for a reply, so one vector serves them
+        all). Hybrid fuses the vector and keyword strengths of each issue (``fusion``); BM25
         reads only issues in the query's language (detected), so that common words never
         match across languages. ``answered`` (an issue key) is always included, first,
         marked ``answered=True``; filters narrow the other issues (an issue of unknown
@@ -155,8 +159,9 @@ class HybridSearch:
         if not corpus.ids:
             return []
         filters = (date_from, date_to, language)
-        detected = "" if language else detect_language(text)
-        terms = set(keywords.tokenize(text, language or detected or corpus.main_language()))
+        words = strip_greeting(text)
+        detected = "" if language else detect_language(words)
+        terms = set(keywords.tokenize(words, language or detected or corpus.main_language()))
         ranking = self._rank(corpus, text, terms, detected, filters, method)
         scores = ranking.issues
         order = np.lexsort((np.arange(len(scores)), -scores))  # ties: in key order

@@ -52,8 +52,9 @@ class StyleMemory:
             total = collection.count()
             if total == 0 or k <= 0:
                 return []
+            vector = self._embeddings().embed_query(clean_text(embedding_text(text)))
             result = collection.query(
-                query_embeddings=[self._embeddings().embed_query(clean_text(text))],
+                query_embeddings=[vector],
                 n_results=min(k, total),
                 where={"language": language} if language else None,
                 include=["documents", "metadatas", "distances"],

@@ -15,6 +15,7 @@ from inbox_agent.models import Chunk, Issue
 from inbox_agent.search import index as index_module
 from inbox_agent.search.index import ArchiveIndex, SyncReport
 from inbox_agent.search.keywords import fold
+from inbox_agent.text.greeting import EMBED_CHARS, embedding_text
 from tests.support import ROOT
 
 
@@ -305,6 +306,22 @@ def test_vector_search_ranks_by_cosine_similarity_to_the_stored_vectors(index, e
     hits = index.vector_hits(query, n=4)
     assert [h.chunk_id for h in hits] == [chunk_id for _, chunk_id in expected[:4]]
     assert [h.score for h in hits] == pytest.approx([score for score, _ in expected[:4]], abs=1e-5)
+
+
+def test_the_vector_is_of_the_readers_first_words_and_bm25_reads_them_all(index, embeddings):
+    filler = "I read your letter on the train this morning and kept thinking about it. " * 12
+    reply = "Hi Sam,\n\n" + filler + "What flour do you feed a sourdough starter with?"
+    assert len(filler) > EMBED_CHARS
+    found = index.search(reply, k=2, method="keyword")
+    assert found[0].issue_key == "bread"  # "sourdough" comes after the embedded part
+    index.search(reply, k=2)
+    embedded = embeddings.queries[-1]
+    assert embedded == embedding_text(reply) and len(embedded) <= EMBED_CHARS
+    assert not embedded.startswith("Hi") and "sourdough" not in embedded
+    index.add_style_example("m1", reply, "Rye flour, mostly.", "en")
+    assert embeddings.queries[-1] == embedded  # stored under the vector the drafts query
+    index.style_examples(reply, k=1)
+    assert embeddings.queries[-1] == embedded
 
 
 def test_searches_reuse_the_archive_in_memory_until_this_index_changes_it(index, monkeypatch):
