@@ -139,6 +139,72 @@ _INTENT_SIGNALS: tuple[_Signal, ...] = (
              " would pense"
              " pourrais pourriez could recommande existe ceux suffit aussi also look check"
              " autre another"),
+    # More corrections: hedged or typographic ones, outdated facts, "X, not Y" with figures.
+    _signal("correction", _rx(
+        r"\bil\s+me\s+semble\s+que\s+c['’]est\s+(?:plut[ôo]t|en\s+fait"
+        r"|l['’]inverse|le\s+contraire)|\b(?:tu\s+veux|vous\s+voulez|tu\s+voulais|vous\s+vouliez)\s+"
+        r"(?:sans\s+doute\s+|plut[ôo]t\s+|probablement\s+)?dire\b|\bi\s+think\s+you\s+(?:mean|meant)\b"
+        r"|\bdid\s+you\s+mean\b|\byou\s+probably\s+meant?\b|\bfautes?\s+d['’]orthographe"
+        r"|\bs['’][ée]crit\s+(?:avec|sans)\b|\bmisspel|\bspelling\s+(?:mistake|error)|\bnitpick"
+        r"|\bpinaill|\berrata\b|\bn['’]est\s+plus\s+(?:disponible|vrai|le\s+cas|maintenu|support[ée]"
+        r"|accessible|en\s+ligne)|\bno\s+longer\s+(?:available|true|the\s+case|maintained|supported"
+        r"|works?|exists?|valid|accurate|online)\b|\bpas\s+(?:de\s+)?\d[\d.,]*\s*%?\s*,?\s*mais\s+"
+        r"(?:de\s+)?\d|[0-9][\d.,]*(?:\s*[a-z%]{1,4})?\s*,\s*(?:and\s+)?not\s+\d|\bmauvais\s+lien"
+        r"|\bwrong\s+(?:link|url|date|year|name|figure|number|command|file|path)\b"
+        r"|\blien\s+(?:est\s+)?(?:erron|bris[ée]|invalide)|\b(?:chiffre|date|ann[ée]e|formule|calcul"
+        r"|commande|url|adresse)\s+(?:est\s+|me\s+semble\s+|semble\s+)?(?:erron[ée]e?|inexacte?|fausse?)\b"
+        r"|\bil\s+manque\s+(?:un|une)\s+(?:mot|lettre|virgule|parenth[èe]se|guillemet|accent|espace"
+        r"|ligne|[ée]tape|option|argument|param[èe]tre|point)\b|\bshould\s+be\s+[`'\"“‘«]"
+        r"|\bne\s+manque-t-il\s+pas|\bne\s+faudrait-il\s+pas\s+plut[ôo]t|\bn['’]est-ce\s+pas\s+plut[ôo]t"
+        r"|\bne\s+serait-ce\s+pas\s+plut[ôo]t|\bce\s+ne\s+serait\s+pas\s+plut[ôo]t"
+        r"|\bshouldn['’]t\s+(?:it|this|that|the\s+\w+)\s+(?:be|read|say)\b",
+        first="0123456789abcdefilmnpstuvwy",
+    ), 4, 8, "semble dire mean meant orthographe crit misspel spelling"
+             " nitpick pinaill errata plus longer mais not lien wrong erron fauss inexact"
+             " manque-t-il faudrait-il est-ce serait-ce serait shouldn manque should"),
+    # More objections: to the reasoning, the premises, the tone of the post.
+    _signal("disagreement", _rx(
+        r"\braisonnement\s+(?:est\s+|me\s+semble\s+|semble\s+)?(?:un\s+peu\s+|compl[èe]tement\s+"
+        r"|tout\s+simplement\s+|totalement\s+)?(?:erron|biais|faux|bancal|simpliste|fallacieux)"
+        r"|\b(?:ton|votre)\s+raisonnement\s+(?:pourrait|ne\s+tient|marche|fonctionne(?:rait)?)\b"
+        r"|\bpostulat\s+(?:de\s+d[ée]part\s+)?(?:est\s+)?faux|\bpostulat\s+de\s+d[ée]part"
+        r"|\bhypoth[èe]ses?\s+(?:de\s+d[ée]part\s+)?(?:sont\s+|est\s+)?fausses?"
+        r"|\bnuance\s+[àa]\s+apporter|\bj['’]apporterais?\s+(?:une|quelques)\s+nuances?"
+        r"|\bpetite\s+nuance|\bb[ée]mol\b|\b(?:vas|va|allez)\s+un\s+peu\s+vite|\bvite\s+en\s+besogne"
+        r"|\bforc(?:es|ez|e)\s+(?:un\s+peu\s+|largement\s+|beaucoup\s+|trop\s+)?le\s+trait"
+        r"|\bme\s+chiffonne|\bje\s+ne\s+vois\s+pas\s+en\s+quoi|\bne\s+tient\s+pas\s+(?:la\s+route|debout)"
+        r"|\bpas\s+forc[ée]ment\s+(?:le\s+cas|vrai)|\b(?:c['’]est|est|reste)\s+(?:tr[èe]s\s+|assez\s+"
+        r"|plut[ôo]t\s+)?discutable|\bcontrairement\s+[àa]\s+ce\s+que\s+(?:tu|vous)\b"
+        r"|\bje\s+ne\s+(?:te\s+|vous\s+)?rejoins\s+pas|^faux\b|\bsimpliste|\bcaricatura"
+        r"|\bi['’]d\s+argue|\bi\s+would\s+argue|\bdevil['’]s\s+advocate|\bon\s+the\s+contrary"
+        r"|\bi['’]m\s+(?:a\s+bit\s+|rather\s+|very\s+)?(?:skeptical|sceptical)|\bnot\s+so\s+sure"
+        r"|\bi\s+don['’]t\s+think\s+(?:that['’]s|this\s+is|it['’]s)\s+(?:true|right|fair|accurate"
+        r"|correct)|\bwith\s+all\s+due\s+respect|\bi['’]d\s+push\s+back|\bcounter-?point"
+        r"|\b(?:cependant|mais|par\s+contre|toutefois),?\s+n['’]oublie[zs]?\s+pas\s+que|\boverstat|\bmisleading|\bthe\s+problem\s+(?:as\s+i\s+see\s+it|with\s+(?:this|your|that)\s+"
+        r"(?:approach|argument|reasoning|logic|method|claim))",
+        first="abcdefhijmnoprstvw",
+    ), 4, 8, "raisonnement postulat hypoth nuance mol vite besogne trait chiffonne quoi tient"
+             " pas discutable contrairement rejoins faux simpliste caricatura argue advocate"
+             " contrary skeptical sceptical sure think respect push counter overstat misleading"
+             " oublie problem"),
+    # More ideas: a complement, a recommendation, another way.
+    _signal("idea", _rx(
+        r"\bj['’]ajoute(?:rai|rais)?\s+(?:que|qu['’]|juste|aussi)|\bj['’]ajouterai(?:s)?\b"
+        r"|\bje\s+(?:te|vous)\s+conseille\b|\bje\s+peux\s+(?:te|vous)\s+conseiller"
+        r"|\bje\s+me\s+permets?\s+de\s+(?:te|vous)\s+(?:recommander|conseiller|sugg[ée]rer|signaler)"
+        r"|\bon\s+peut\s+(?:aussi|[ée]galement)\s+(?:utiliser|faire|passer|installer|ajouter|mettre"
+        r"|lancer|configurer|essayer|employer)|\bpour\s+en\s+savoir\s+(?:plus|davantage)"
+        r"|\bvoir\s+aussi\b|\bsee\s+also\b|\bje\s+proposerais|\bne\s+serait-il\s+pas\s+(?:plus\s+)?"
+        r"(?:int[ée]ressant|simple|mieux|judicieux|pr[ée]f[ée]rable)|\bou\s+sinon\b"
+        r"|\byou\s+(?:might|may)\s+(?:want\s+to|also\s+want|like\s+to)|\bi['’]d\s+recommend|\bi\s+would\s+recommend"
+        r"|\balternatively\b|\banother\s+(?:way|approach|alternative|solution)"
+        r"|\ba\s+better\s+(?:way|option|solution|approach)|\bm[ée]riterai[st]?\s+d['’][êe]tre"
+        r"|\bdeserves\s+to\s+be\b|\bpour\s+compl[ée]ter\s+(?:celui-ci|ce\s+billet|cet\s+article|ton|ta|votre"
+        r"|le|la|l['’])",
+        first="adijmnopsvy",
+    ), 3, 6, "ajoute conseille conseiller recommander signaler peut savoir voir see proposerais"
+             " serait sinon might may recommend alternatively another better permet sugg"
+             " riterai deserves compl"),
     _signal("question", _rx(r"\w\W{0,3}\?"), 2, 6, "?"),
     _signal("question", _rx(  # a question or a call for help without a question mark
         r"merci\s+d['’]avance|thanks\s+in\s+advance|je\s+n['’]arrive\s+pas|j['’]ai\s+un\s+"
@@ -156,6 +222,12 @@ _INTENT_SIGNALS: tuple[_Signal, ...] = (
         first="acdijmpstuy",
     ), 2, 4, "merci thanks arrive ai voudrais aimerais aider idée idee can have wondering help"
              " any demande wonder appreciat confuse stuck perdu bloqu work moyen"),
+    _signal("question", _rx(  # more calls for help: still stuck, cannot get it to work
+        r"\bwondering\s+(?:if|whether|how|why)\b|\bcan['’]?t\s+(?:seem\s+to\s+)?get\s+(?:\w+\s+){0,3}?"
+        r"to\s+work\b|\bstill\s+(?:can['’]?t|cannot|doesn['’]t\s+work|does\s+not\s+work|not\s+working)"
+        r"|\btoujours\s+pas\s+(?:r[ée]ussi|trouv[ée]|compris)|\bça\s+ne\s+(?:marche|fonctionne)\s+toujours\s+pas",
+        first="cstwç",
+    ), 2, 4, "wondering work still toujours"),
     _signal("story", _rx(
         r"ça\s+m['’]est\s+arriv|cela\s+m['’]est\s+arriv|quand\s+j['’][ée]tais|je\s+me\s+souviens"
         r"|i\s+remember|when\s+i\s+was|happened\s+to\s+me",
@@ -183,6 +255,28 @@ _INTENT_SIGNALS: tuple[_Signal, ...] = (
         first="acdfghijlmst",
     ), 2, 4, "lis gr thanks chang changed helped aid recommande recommend reading fid loyal"
              " reader lectrice lecteur saved sauv"),
+    # What the issue did for the reader: it works now, I learned, it saved me time.
+    _signal("testimonial", _rx(
+        r"\b(?:ça|ca|cela|tout)\s+(?:marche|fonctionne)\s+(?:nickel|niquel|impec|parfaitement"
+        r"|tr[èe]s\s+bien|super\s+bien|[àa]\s+merveille|du\s+tonnerre|maintenant|enfin|au\s+poil)"
+        r"|\b(?:ça|ca)\s+(?:marche|fonctionne)\s*!|\bj['’]ai\s+(?:enfin\s+|tout\s+|enfin\s+tout\s+)"
+        r"(?:compris|pig[ée])|\bj['’]ai\s+(?:appris|d[ée]couvert)\s+(?:plein|beaucoup|pas\s+mal"
+        r"|des\s+choses|quelque\s+chose|plusieurs)|\bbeaucoup\s+appris|\bappris\s+(?:plein|beaucoup)"
+        r"|\bm['’](?:a|as|avez)\s+(?:[ée]t[ée]\s+)?(?:tr[èe]s\s+|bien\s+|super\s+|vraiment\s+|fort\s+)?"
+        r"utile|\bm['’](?:as|avez|a)\s+(?:fait\s+)?gagner\b|\bm['’](?:as|avez|a)\s+(?:[ée]pargn|[ée]vit)"
+        r"|\b(?:viens|venez)\s+de\s+me\s+sauver|\bsauv[ée]r?\s+(?:ma|la)\s+(?:soir[ée]e|journ[ée]e|vie)"
+        r"|\br[ée]solu\s+mon\s+(?:probl[èe]me|pb|souci)|\btest[ée]\s+avec\s+succ[èe]s"
+        r"|\bgr[âa]ce\s+[àa]\s+(?:cet|ce|cette|l['’])\s*(?:article|billet|tuto|tutoriel|astuce|post"
+        r"|lettre|num[ée]ro|page)|\bm['’](?:a|as|avez)\s+(?:re)?donn[ée]\s+envie|\bm['’]a\s+(?:m[êe]me\s+)?motiv"
+        r"|\b(?:it|this|that|everything)\s+works\s+(?:now|perfectly|great|like\s+a\s+charm|fine\s+now"
+        r"|flawlessly)|\b(?:it|this|that)\s+worked\s+(?:perfectly|like\s+a\s+charm|flawlessly|great)"
+        r"|\bworks\s+like\s+a\s+charm|\blearn(?:ed|t)\s+(?:a\s+lot|so\s+much|something|a\s+few|many"
+        r"|plenty)|\bi\s+learned\b|\bhelped\s+(?:a\s+lot|enormously|immensely|tremendously)"
+        r"|\b(?:solved|fixed)\s+my\s+(?:problem|issue)|\bmakes?\s+me\s+want\s+to|\binspired\s+me\b"
+        r"|\bwith\s+your\s+help\b",
+        first="abcefghijlmrstvwç",
+    ), 2, 4, "marche fonctionne compris pig appris couvert utile gagner pargn vit sauver sauv"
+             " solu succ gr envie motiv works worked learn helped solved fixed want inspired help"),
 )  # fmt: skip
 _QUESTION_START = _rx(
     r"^\s*(?:est-ce|pourquoi|comment|combien|quel(?:le)?s?\b|pourrais|pourriez|peux-tu"
@@ -217,6 +311,7 @@ _THANKS = _rx(  # thanks, and praise of the issue or of the author
     first="abcdefghijklmnoprstuvwyé",
 )
 _SHORT_THANKS_WORDS = 40
+_SHORT_TESTIMONIAL_WORDS = 80  # longer, a testimonial cue alone is no thank-you
 _MAX_INTENT_CHARS = 5_000  # a reader's point is made in the first few paragraphs
 _MIN_STORY_POINTS = 2
 
@@ -271,7 +366,14 @@ def rule_intents(text: str) -> tuple[str, ...]:
         return {2: ("thanks",), 1: ("other", "thanks")}.get(scores["thanks"], ("other",))
     best = max(found, key=lambda name: (scores[name], -_ORDER[name]))  # ties: signal order
     rest = [name for name in PRECEDENCE if name in found and name != best]
-    return _lead((best, *rest, *(["thanks"] if scores["thanks"] else [])))
+    intents = _lead((best, *rest, *(["thanks"] if scores["thanks"] else [])))
+    if set(intents) <= THANKS_ONLY and _words(text) > _SHORT_TESTIMONIAL_WORDS:
+        return ("other", *intents)  # "it works" in a long message: the reader says more
+    return intents
+
+
+def _words(text: str) -> int:
+    return len(text[:_MAX_INTENT_CHARS].split())
 
 
 def _lead(intents: Sequence[str]) -> tuple[str, ...]:

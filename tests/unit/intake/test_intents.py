@@ -57,10 +57,111 @@ CUES = [
     ("The link to the report is broken.", "correction"),
 ]
 
+# Cues added with the second labelled batch: general phrasings, each with a near miss.
+NEW_CUES = [
+    ("Il me semble que c'est plutôt 2018 pour la première édition.", "correction"),
+    ("Tu veux sans doute dire « hebdomadaire » dans le titre.", "correction"),
+    ("I think you mean 2019 in the second paragraph.", "correction"),
+    ("Did you mean the 2021 report?", "correction"),
+    ("Deux fautes d'orthographe dans le chapeau.", "correction"),
+    ("« Développement » s'écrit avec un seul p.", "correction"),
+    ("Nitpick: the survey had 1,200 answers.", "correction"),
+    ("Pour pinailler : la loi date de 2016.", "correction"),
+    ("L'offre gratuite n'est plus disponible depuis janvier.", "correction"),
+    ("That service is no longer available in Europe.", "correction"),
+    ("Il n'y a pas 4, mais 3 cas possibles.", "correction"),
+    ("The median is 12 ms, not 120.", "correction"),
+    ("Mauvais lien pour la deuxième étude.", "correction"),
+    ("Wrong link for the second chart.", "correction"),
+    ("Le chiffre est erroné dans le tableau.", "correction"),
+    ("Il manque un mot dans la deuxième phrase.", "correction"),
+    ("The second heading should be \"Results\".", "correction"),
+    ("Ton raisonnement est biaisé : tu compares deux années différentes.", "disagreement"),
+    ("Billet intéressant, mais basé sur un postulat faux.", "disagreement"),
+    ("Il y a une nuance à apporter sur les indépendants.", "disagreement"),
+    ("Petit bémol sur la conclusion, elle généralise trop.", "disagreement"),
+    ("Tu vas un peu vite sur la question des salaires.", "disagreement"),
+    ("Tu forces un peu le trait sur les réunions.", "disagreement"),
+    ("Quelque chose me chiffonne dans ta démonstration.", "disagreement"),
+    ("Je ne vois pas en quoi c'est une arnaque.", "disagreement"),
+    ("Cet argument ne tient pas la route.", "disagreement"),
+    ("Ce n'est pas forcément le cas pour les petites structures.", "disagreement"),
+    ("C'est très discutable pour les métiers de soin.", "disagreement"),
+    ("Contrairement à ce que tu écris, les coûts baissent.", "disagreement"),
+    ("Je ne te rejoins pas sur la fin.", "disagreement"),
+    ("Faux. Les chiffres montrent l'inverse.", "disagreement"),
+    ("C'est une vision un peu simpliste du télétravail.", "disagreement"),
+    ("I'd argue the opposite: remote teams meet more.", "disagreement"),
+    ("I'm a bit skeptical about the productivity claim.", "disagreement"),
+    ("I don't think that's fair to small publishers.", "disagreement"),
+    ("With all due respect, the survey is tiny.", "disagreement"),
+    ("The headline is misleading.", "disagreement"),
+    ("The problem with this approach is the cost.", "disagreement"),
+    ("J'ajouterais qu'il existe une version libre de l'outil.", "idea"),
+    ("Je te conseille le livre de Dominique Méda sur le sujet.", "idea"),
+    ("Je me permets de vous recommander un livre sur le sujet.", "idea"),
+    ("On peut aussi utiliser un tableur partagé pour ça.", "idea"),
+    ("Pour en savoir plus : le rapport de la Dares.", "idea"),
+    ("Ne serait-il pas plus simple de tout regrouper en un seul envoi.", "idea"),
+    ("You might want to look at the OECD figures.", "idea"),
+    ("Alternatively, a shared calendar does the job.", "idea"),
+    ("Another approach is to batch the replies once a week.", "idea"),
+    ("Merci ! Ça marche nickel.", "testimonial"),
+    ("J'ai enfin compris la différence entre les deux statuts.", "testimonial"),
+    ("J'ai appris plein de choses, merci.", "testimonial"),
+    ("Ton guide m'a été très utile.", "testimonial"),
+    ("Tu m'as fait gagner une journée.", "testimonial"),
+    ("Thanks, it works now!", "testimonial"),
+    ("Learned a lot from this one.", "testimonial"),
+    ("Your issue fixed my problem with the export.", "testimonial"),
+]
+NEAR_MISSES = [  # the same words, not the same act
+    ("Il me semble que c'est une bonne idée.", "correction"),
+    ("Je ne sais pas ce que tu veux faire ensuite.", "correction"),
+    ("I mean it, great issue.", "correction"),
+    ("Il n'est plus là depuis lundi ?", "correction"),
+    ("Le lien vers ton site est dans ma signature.", "correction"),
+    ("Il manque un peu de temps pour tout lire.", "correction"),
+    ("Mon raisonnement était le même que le tien.", "disagreement"),
+    ("Le point de départ de ma réflexion, c'est ton billet.", "disagreement"),
+    ("Je vois bien ce que tu veux dire.", "disagreement"),
+    ("I'd love to read more about this.", "disagreement"),
+    ("The problem I have is with my own inbox.", "disagreement"),
+    ("Je vais ajouter ton blog à mes favoris.", "idea"),
+    ("On peut aussi s'interroger sur le calendrier.", "idea"),
+    ("Ça marche pas chez moi, une idée ?", "testimonial"),
+    ("It works on desktop but not on my phone?", "testimonial"),
+    ("Si j'ai bien compris, tu proposes deux envois ?", "testimonial"),
+]
+
 
 @pytest.mark.parametrize(("text", "intent"), CUES, ids=[f"{c[1]}:{c[0][:25]}" for c in CUES])
 def test_cue_rules_read_the_leading_intent(text, intent):
     assert rule_intents(text)[0] == intent
+
+
+@pytest.mark.parametrize(("text", "intent"), NEW_CUES,
+                         ids=[f"{c[1]}:{c[0][:25]}" for c in NEW_CUES])
+def test_new_cue_rules_read_the_leading_intent(text, intent):
+    assert rule_intents(text)[0] == intent
+
+
+@pytest.mark.parametrize(("text", "intent"), NEAR_MISSES,
+                         ids=[f"not-{c[1]}:{c[0][:25]}" for c in NEAR_MISSES])
+def test_near_misses_of_the_new_cues_read_another_intent(text, intent):
+    assert intent not in rule_intents(text)
+
+
+def test_a_working_fix_in_a_long_message_is_not_read_as_a_thank_you():
+    text = ("C'est réparé, ça marche ! Ce que j'observe maintenant est conforme à ton graphe. "
+            "Par contre, il s'agit du comportement d'un autre montage que celui décrit, "
+            "puisque le rapport d'amplification change de signe vers la moitié de l'amplitude, "
+            "ce qui se voit très bien quand on trace la courbe complète avec un signal lent "
+            "et qu'on compare la sortie avec ce que donnerait le montage classique, avec les "
+            "mêmes réglages et le même niveau d'entrée pour les deux essais successifs, ce "
+            "que j'ai refait deux fois hier soir pour être sûr de ne pas me tromper encore.")
+    assert not Reading(rule_intents(text)).thanks_only
+    assert "testimonial" in rule_intents(text)
 
 
 def test_a_reply_that_thanks_and_tells_a_story_has_both_intents_story_first():
