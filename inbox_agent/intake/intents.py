@@ -339,10 +339,15 @@ class Reading:
 
 def cue_scores(text: str) -> dict[str, int]:
     """Points per intent from the cue rules (0 when no cue fired)."""
-    text = text[:_MAX_INTENT_CHARS].strip().lower()
+    return dict(zip(INTENTS, _cue_points(text[:_MAX_INTENT_CHARS]), strict=True))
+
+
+@functools.lru_cache(maxsize=512)  # a reply is read again at each stage of its drafting
+def _cue_points(text: str) -> tuple[int, ...]:
+    text = text.strip().lower()
     scores = dict.fromkeys(INTENTS, 0)
     if not text:
-        return scores
+        return tuple(scores.values())
     for signal in _INTENT_SIGNALS:
         if any(anchor in text for anchor in signal.anchors):
             found = len(signal.pattern.findall(text))
@@ -355,7 +360,7 @@ def cue_scores(text: str) -> dict[str, int]:
     if thanks:  # 2: the message is about thanks (short, or thanks first); 1: thanks in passing
         about_thanks = len(text.split()) <= _SHORT_THANKS_WORDS or thanks.start() < 80
         scores["thanks"] = 2 if about_thanks else 1
-    return scores
+    return tuple(scores[name] for name in INTENTS)
 
 
 def rule_intents(text: str) -> tuple[str, ...]:

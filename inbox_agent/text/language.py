@@ -114,6 +114,7 @@ def reader_language(text: str) -> str:
     return guess.language if guess.sure else ""
 
 
+@functools.lru_cache(maxsize=1024)  # a reply's words are read at several stages
 def _classify(sample: str, *, by_words: bool = True) -> LanguageGuess:
     words = [w.lower() for w in _WORD.findall(sample)]
     letters = sum(len(w) for w in words)
