@@ -53,6 +53,8 @@ def _linkify() -> LinkifyIt:
 
 def _normalised(text: str) -> tuple[str, list[int]]:
     """The NFKC form of `text`, and for each of its characters the index it came from."""
+    if unicodedata.is_normalized("NFKC", text):
+        return text, list(range(len(text)))
     out: list[str] = []
     origin: list[int] = []
     for index, char in enumerate(text):
@@ -64,6 +66,11 @@ def _normalised(text: str) -> tuple[str, list[int]]:
 
 def find_links(text: str) -> list[Link]:
     """Every link and address of `text`, in order, overlapping matches merged."""
+    return list(_links(text))
+
+
+@functools.lru_cache(maxsize=64)  # a draft is checked for links and for addresses in turn
+def _links(text: str) -> tuple[Link, ...]:
     flat, origin = _normalised(text)
     spans: list[tuple[int, int, bool]] = []
     for match in _linkify().match(flat) or []:
@@ -82,7 +89,7 @@ def find_links(text: str) -> list[Link]:
             continue  # inside a link already found
         links.append(Link(origin[start], origin[end - 1] + 1, flat[start:end], address))
         reached = end
-    return links
+    return tuple(links)
 
 
 def comparable(url: str) -> str:
