@@ -9,10 +9,10 @@ _GREETING = re.compile(
     r"[,.!:]?",
     re.IGNORECASE,
 )
-# The reader's first 600 characters are embedded; BM25 reads all the words. Hybrid search
-# finds the same posts as with 2,000 on both blog corpora, and a reply costs half the
+# The reader's first 500 characters are embedded; BM25 reads all the words. Hybrid search
+# finds the same posts as with 2,000 on both blog corpora, and a reply costs 0.4 of the
 # embedding time (docs/performance.md, "The text embedded for a reply").
-EMBED_CHARS = 600
+EMBED_CHARS = 500
 
 
 def strip_greeting(text: str) -> str:

@@ -73,4 +73,4 @@ def test_eval_intents_on_the_test_split_keeps_harm_at_most_one_percent(corpora):
     assert read["reader"] == "rules+model" and rules["reader"] == "rules"
     assert read["harm_rate"] <= 0.01
     assert read["accuracy"] > rules["accuracy"]
-    assert read["accuracy"] >= 0.71  # measured 0.726 on the 157 test messages (target 0.85)
+    assert read["accuracy"] >= 0.73  # measured 0.745 on the 157 test messages (target 0.85)
