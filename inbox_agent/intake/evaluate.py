@@ -20,12 +20,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from inbox_agent.errors import InboxAgentError
-from inbox_agent.intake.intents import INTENTS, Reading, read_intents, shipped_model
+from inbox_agent.intake.intents import INTENTS, TAGGED, Reading, read_intents, shipped_model
 from inbox_agent.intake.quotes import split_reply
 from inbox_agent.models import Progress, no_progress
 from inbox_agent.text.greeting import embedding_text
 
 Embed = Callable[[str], Sequence[float]]
+# What reads a message again after the rules and the model, as a run's tagging does with a
+# chat model: (the reader's words, the first reading) -> its reading, None when it has none
+# (the first reading then stands, as in a run).
+Tagger = Callable[[str, Reading], Reading | None]
 
 
 @dataclass(frozen=True)
@@ -103,14 +107,18 @@ def own_words(text: str) -> str:
 
 
 def read_all(items: Sequence[Labelled], embed: Embed | None,
-             progress: Progress = no_progress) -> list[Reading]:
-    """The tool's reading of each message (rules, and the shipped model when `embed`)."""
+             progress: Progress = no_progress, tagger: Tagger | None = None) -> list[Reading]:
+    """The tool's reading of each message (rules, and the shipped model when `embed`; then
+    `tagger`'s when given and it has one)."""
     model = shipped_model() if embed is not None else None
     readings = []
     for done, item in enumerate(items, 1):
         words = own_words(item.text)
         vector = embed(embedding_text(words)) if model is not None else None
-        readings.append(read_intents(words, vector, model))
+        reading = read_intents(words, vector, model)
+        if tagger is not None:
+            reading = tagger(words, reading) or reading
+        readings.append(reading)
         progress("reading", done, len(items))
     return readings
 
@@ -148,9 +156,18 @@ def score(items: Sequence[Labelled], readings: Sequence[Reading]) -> dict:
 
 
 def evaluate(items: Sequence[Labelled], embed: Embed | None,
-             progress: Progress = no_progress) -> dict:
-    result = score(items, read_all(items, embed, progress))
+             progress: Progress = no_progress, tagger: Tagger | None = None,
+             tagger_name: str = "") -> dict:
+    """`score` of the tool's readings, with who read them: "rules", "rules+model", or
+    `tagger_name` when a tagger read them (then "fallbacks": the messages it could not read,
+    left to the first reading)."""
+    readings = read_all(items, embed, progress, tagger)
+    result = score(items, readings)
     result["reader"] = "rules+model" if embed is not None and shipped_model() else "rules"
+    if tagger is not None:
+        result["first_reader"] = result["reader"]
+        result["reader"] = tagger_name or "tagger"
+        result["fallbacks"] = sum(r.source != TAGGED for r in readings)
     return result
 
 

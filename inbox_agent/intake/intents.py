@@ -320,12 +320,16 @@ _MIN_STORY_POINTS = 2
 
 
 
+TAGGED = "chat model"  # a Reading's source when a chat model read the reply
+
+
 @dataclass(frozen=True)
 class Reading:
     """What a reply asks of the author: its intents (the leading one first)."""
 
     intents: tuple[str, ...]
-    source: str = "rules"  # "rules", or "rules+model" when the classifier took part
+    source: str = "rules"  # "rules", "rules+model" when the classifier took part, TAGGED when
+    # a chat model tagged the reply
 
     @property
     def primary(self) -> str:
