@@ -183,7 +183,8 @@ def main() -> None:
     print(f"out-of-fold accuracy {accuracy:.3f}, harm {harm} (mean over {len(FOLD_SALTS)} deals of "
           f"the posts into folds: accuracy {spread[0]:.3f}, harm {spread[1]:.2f})")
     cells = Counter(f"{i.primary}->{r[0]}" for i, r in zip(items, read, strict=True))
-    print(confusion_table({"confusion": dict(cells)}))
+    right = Counter(i.primary for i, r in zip(items, read, strict=True) if r[0] in i.intents)
+    print(confusion_table({"confusion": dict(cells), "right": dict(right)}))
 
 
 if __name__ == "__main__":

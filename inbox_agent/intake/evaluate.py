@@ -126,11 +126,13 @@ def read_all(items: Sequence[Labelled], embed: Embed | None,
 def score(items: Sequence[Labelled], readings: Sequence[Reading]) -> dict:
     """accuracy, harm, the confusion table and per-intent precision and recall."""
     confusion: Counter[tuple[str, str]] = Counter()
+    right: Counter[str] = Counter()  # per gold primary: the tool's intent among the gold ones
     correct = harm = 0
     harmed = []
     for item, reading in zip(items, readings, strict=True):
         confusion[(item.primary, reading.primary)] += 1
         correct += reading.primary in item.intents
+        right[item.primary] += reading.primary in item.intents
         if item.needs_answer and reading.thanks_only:
             harm += 1
             harmed.append(item.key)
@@ -152,6 +154,7 @@ def score(items: Sequence[Labelled], readings: Sequence[Reading]) -> dict:
         "harmed": harmed,
         "per_intent": per_intent,
         "confusion": {f"{g}->{t}": n for (g, t), n in sorted(confusion.items())},
+        "right": {name: right[name] for name in INTENTS if name in {g for g, _ in confusion}},
     }
 
 
@@ -176,12 +179,19 @@ def select(items: Iterable[Labelled], split: str) -> list[Labelled]:
 
 
 def confusion_table(result: dict) -> str:
-    """Gold primary intent (rows) x the tool's leading intent (columns)."""
+    """Gold primary intent (rows) x the tool's leading intent (columns), and when the result
+    has them, how many of each row were right: the tool's intent among the row's gold ones
+    (a reply labelled story + thanks read as thanks is right, off the diagonal)."""
     cells = {tuple(k.split("->")): n for k, n in result["confusion"].items()}
     names = [n for n in INTENTS if any(n in pair for pair in cells)]
     short = {n: n[:5] for n in names}
-    lines = ["gold \\ tool".ljust(14) + "".join(short[n].rjust(7) for n in names)]
+    right = result.get("right")
+    lines = ["gold \\ tool".ljust(14) + "".join(short[n].rjust(7) for n in names)
+             + ("  right" if right is not None else "")]
     for gold in names:
         row = "".join(str(cells.get((gold, tool), "")).rjust(7) for tool in names)
+        if right is not None:
+            total = sum(n for (g, _), n in cells.items() if g == gold)
+            row += f"  {right.get(gold, 0)}/{total}" if total else ""
         lines.append(gold.ljust(14) + row)
     return "\n".join(lines)

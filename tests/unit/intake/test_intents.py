@@ -280,7 +280,11 @@ def test_harm_counts_messages_needing_an_answer_read_as_a_thank_you():
              Labelled("c", "", "story", ("story", "thanks"), False, "test")]
     result = score(items, [Reading(("thanks",)), Reading(("thanks",)), Reading(("thanks",))])
     assert (result["harm"], result["harmed"], result["accuracy"]) == (1, ["a"], 0.6667)
-    assert "question" in confusion_table(result)
+    assert result["right"] == {"question": 0, "thanks": 1, "story": 1}
+    table = confusion_table(result).splitlines()
+    assert table[0].split() == ["gold", "\\", "tool", "quest", "thank", "story", "right"]
+    assert table[1].split() == ["question", "1", "0/1"]  # read as thanks: wrong
+    assert table[3].split() == ["story", "1", "1/1"]  # off the diagonal, but right
 
 
 def test_labels_with_inline_text_need_no_corpora(tmp_path):
