@@ -6,6 +6,10 @@ Pure functions, no I/O. The splitter works line by line:
   "From: / Sent: / To: / Subject:" blocks, "-----Original Message-----", "____" rules
   before a header block) start quoted history; what the mail programs of each language
   write is listed once, in intake/quote_headers.py;
+* a mail program of a language not listed is read by the shape of its lines: an
+  attribution ending with a colon right above the ``>`` lines, holding an address in
+  brackets or a date and a time ("… napsal(a):", "… a scris:"), and an Outlook block of four
+  "Label: value" fields or more with addresses, a date and a subject's reply prefix;
 * a header followed by ``>`` lines quotes only those lines, so text written below or
   between them (bottom posting, inline answers) stays the reader's;
 * a header followed by unquoted text (Outlook style) quotes everything after it;
@@ -184,7 +188,7 @@ def _quoted_mask(lines: list[str]) -> list[bool]:
         if _QUOTE_LINE.match(lines[i]):
             stop = _end_of_quote_block(lines, i)
             if _looks_like_quote_block(lines[i:stop]):
-                for k in range(i, stop):
+                for k in range(_attribution_above(lines, i, mask), stop):
                     mask[k] = True
             i = stop
             continue
@@ -257,6 +261,39 @@ def _is_wrapped_continuation(lines: list[str], k: int) -> bool:
     return len(before) >= 60 or bool(re.search(r"https?://\S*$", before))
 
 
+_ENDS_WITH_COLON = re.compile(r"[:：]\s*$")
+_BRACKETED_EMAIL = re.compile(r"[<\[(]\s*(?:mailto:)?[\w.+'-]+@[\w-]+(?:\.[\w-]+)+\s*[>\])]")
+_CLOCK = re.compile(r"\b\d{1,2}[:.h]\d{2}\b")
+
+
+def _attribution_above(lines: list[str], i: int, mask: list[bool]) -> int:
+    """Where the line introducing the '>' block at `i` starts, when it reads as a mail
+    program's attribution in any language ("… napsal(a):", "… a scris:", "… menulis:"): at
+    most three lines right above the block (one blank line between at most), ending with a
+    colon, holding an address in brackets ("<jan@example.cz>"), or a time and a date. `i`
+    when there is none."""
+    k = i - 1
+    if k >= 0 and not lines[k].strip():
+        k -= 1
+    if k < 0 or mask[k] or not _ENDS_WITH_COLON.search(lines[k]):
+        return i
+    joined = ""
+    for start in range(k, max(-1, k - 3), -1):
+        line = lines[start].strip()
+        if mask[start] or not line or _QUOTE_LINE.match(lines[start]):
+            break
+        if start < k and _ends_sentence(line):
+            break
+        joined = f"{line} {joined}".strip()
+        if len(joined) > _MAX_HEADER_CHARS:
+            break
+        clock = _CLOCK.search(joined)
+        dated = clock is not None and _DIGIT.search(_CLOCK.sub("", joined))
+        if _BRACKETED_EMAIL.search(joined) or dated:
+            return start
+    return i
+
+
 def _looks_like_quote_block(block: list[str]) -> bool:
     """A headerless '>' block is quoted history when some line is quoted exactly once."""
     for line in block:
@@ -283,6 +320,8 @@ def _header_span(lines: list[str], i: int) -> int:
         return 1
     if _DATE_EMAIL_LINE.match(line) and len(line) < _MAX_HEADER_CHARS:
         return 1
+    if _is_any_field_block(lines, i):
+        return 1
     return _wrote_span(lines, i)
 
 
@@ -296,8 +335,44 @@ def _is_field_block(lines: list[str], i: int) -> bool:
             names.update(m.lower() for m in _INLINE_FIELDS.findall(lines[k]))
     if len(names) < 2:
         return False
-    before = [lines[k] for k in range(max(0, i - 2), i)]
-    return not any(FORWARDED.search(b) for b in before)
+    return not _below_forward_marker(lines, i)
+
+
+# "Label: value", the label one to four words of letters (any script), as header fields are
+_ANY_FIELD = re.compile(r"^\s*\*?([^\W\d_][^\W\d_'’.-]*(?: [^\W\d_][^\W\d_'’.-]*){0,3})\*?"
+                        r"\s?[:：]\s*(\S.*)$")
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+_REPLY_PREFIX = re.compile(r"^[^\W\d_]{1,5}\s?[:：]")  # a subject's "Re:", "AW:", "Odp:", "ΑΠ:"
+# Gmail's forward marker in every language: "---------- Přeposlaná zpráva ---------"
+_FORWARD_RULE = re.compile(r"^\s*-{8,}[^-]*[^\W\d_][^-]*-{5,}\s*$")
+
+
+def _is_any_field_block(lines: list[str], i: int) -> bool:
+    """An Outlook header block in a language the tables do not list ("Kimden:", "Feladó:",
+    "Από:"): four "Label: value" lines in a row or more, the first and another holding an
+    address, one a date or a time, one a subject's reply prefix ("Re:", "Odp:"); not below a
+    forward marker."""
+    first = _ANY_FIELD.match(lines[i])
+    if first is None or not _EMAIL.search(first.group(2)):
+        return False
+    fields, addresses, dated, subject = 1, 1, False, False
+    for k in range(i + 1, min(i + 8, len(lines))):
+        found = _ANY_FIELD.match(lines[k])
+        if found is None:
+            break
+        value = found.group(2)
+        fields += 1
+        addresses += bool(_EMAIL.search(value))
+        dated = dated or bool(_YEAR.search(value) or _CLOCK.search(value))
+        subject = subject or bool(_REPLY_PREFIX.match(value))
+    return (fields >= 4 and addresses >= 2 and dated and subject
+            and not _below_forward_marker(lines, i))
+
+
+def _below_forward_marker(lines: list[str], i: int) -> bool:
+    """A forward marker in one of the two lines above `i`: a listed one, or Gmail's
+    "---------- … ---------" in any language."""
+    return any(FORWARDED.search(b) or _FORWARD_RULE.match(b) for b in lines[max(0, i - 2) : i])
 
 
 def _wrote_span(lines: list[str], i: int) -> int:

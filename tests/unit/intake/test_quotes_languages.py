@@ -374,3 +374,91 @@ def test_the_header_shortcut_changes_no_split_of_the_language_cases(monkeypatch)
     monkeypatch.setattr(quotes, "_may_start_header", lambda line: True)
     quotes._parts.cache_clear()
     assert [split_reply(body) for body in bodies] == fast
+
+
+# Mail programs of languages intake/quote_headers.py does not list: the splitter reads them by
+# their shape (an attribution ending with a colon right above the ">" lines, with an address
+# in brackets or a date and a time; an Outlook block of "Label: value" fields with addresses,
+# a date and a reply prefix in the subject). The reader writes French here, so only the
+# program's lines change from one case to the next.
+UNLISTED_WROTE = [
+    ("cs-gmail", f"Dne po 4. 3. 2024 v 10:15 odesílatel {AUTHOR} napsal:"),
+    ("sk-gmail", f"po 4. 3. 2024 o 10:15 {AUTHOR} napísal(a):"),
+    ("tr-gmail", f"4 Mar 2024 Pzt, 10:15 tarihinde {AUTHOR} şunu yazdı:"),
+    ("el-gmail", f"Στις Δευ 4 Μαρ 2024 στις 10:15, ο/η {AUTHOR} έγραψε:"),
+    ("hu-gmail", f"{AUTHOR} ezt írta (időpont: 2024. márc. 4., H, 10:15):"),
+    ("ro-gmail", f"Pe lun., 4 mar. 2024 la 10:15, {AUTHOR} a scris:"),
+    ("hr-gmail", f"pon, 4. ožu 2024. u 10:15 {AUTHOR} napisao je:"),
+    ("lt-gmail", f"2024-03-04, pr, 10:15 {AUTHOR} rašė:"),
+    ("id-gmail", f"Pada tanggal Sen, 4 Mar 2024 pukul 10.15 {AUTHOR} menulis:"),
+    ("ca-gmail", f"El dl., 4 de març 2024, a les 10:15, {AUTHOR} va escriure:"),
+    ("th-gmail", f"เมื่อ จ. 4 มี.ค. 2024 เวลา 10:15 {AUTHOR} เขียนว่า:"),
+    ("hi-gmail", f"सोम, 4 मार्च 2024 को 10:15 am बजे {AUTHOR} ने लिखा:"),
+    ("cs-thunderbird", "Dne 04. 03. 24 v 10:15 Camille Durand napsal(a):"),  # no address
+    ("ro-wrapped", "Pe lun., 4 mar. 2024 la 10:15, Camille Durand <\ncamille@lettre.example> "
+                   "a scris:"),
+]  # fmt: skip
+
+UNLISTED_OUTLOOK = [
+    ("cs-outlook", f"Od: {AUTHOR}\nOdesláno: pondělí 4. března 2024 10:15\n"
+                   "Komu: lea@example.org\nPředmět: RE: La semaine de quatre jours"),
+    ("tr-outlook", f"Kimden: {AUTHOR}\nGönderildi: 4 Mart 2024 Pazartesi 10:15\n"
+                   "Kime: lea@example.org\nKonu: YNT: La semaine de quatre jours"),
+    ("hu-outlook", f"Feladó: {AUTHOR}\nElküldve: 2024. március 4., hétfő 10:15\n"
+                   "Címzett: lea@example.org\nTárgy: Vá: La semaine de quatre jours"),
+    ("el-outlook", f"Από: {AUTHOR}\nΣτάλθηκε: Δευτέρα, 4 Μαρτίου 2024 10:15 πμ\n"
+                   "Προς: lea@example.org\nΘέμα: ΑΠ: La semaine de quatre jours"),
+    ("ro-outlook", f"De la: {AUTHOR}\nTrimis: luni, 4 martie 2024 10:15\n"
+                   "Către: lea@example.org\nSubiect: RE: La semaine de quatre jours"),
+    ("cs-outlook-separator", "-----Původní zpráva-----\n"
+                             f"Od: {AUTHOR}\nOdesláno: pondělí 4. března 2024 10:15\n"
+                             "Komu: lea@example.org\nPředmět: RE: La semaine de quatre jours"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("case_id", "header"), UNLISTED_WROTE, ids=[c[0] for c in UNLISTED_WROTE])
+def test_a_quote_header_of_an_unlisted_language_is_cut_with_its_quote(
+    case_id: str, header: str
+) -> None:
+    reader = READER["fr"]
+    own, quoted = split_reply(f"{reader}\n\n{header}\n{QUOTED}\n")
+    assert own == reader
+    assert header.splitlines()[-1] in quoted and ISSUE[1] in quoted
+    own, quoted = split_reply(f"{header}\n{QUOTED}\n\n{reader}\n")  # answered below the quote
+    assert own == reader
+
+
+@pytest.mark.parametrize(("case_id", "block"), UNLISTED_OUTLOOK,
+                         ids=[c[0] for c in UNLISTED_OUTLOOK])
+def test_an_outlook_block_of_an_unlisted_language_quotes_everything_below(
+    case_id: str, block: str
+) -> None:
+    reader = READER["fr"]
+    own, quoted = split_reply(f"{reader}\n\n{block}\n\n{PLAIN}\n")
+    assert own.startswith(reader)
+    assert "Camille Durand" not in own and ISSUE[1] not in own
+    assert block.splitlines()[-1] in quoted and ISSUE[1] in quoted
+
+
+@pytest.mark.parametrize("text", [
+    # a colon line naming someone without brackets, then a quote: the reader's own sentence
+    "Voici ce que m'a répondu paul@collegue.example :\n> On garde le vendredi libre.\n\n"
+    "Qu'en penses-tu ?",
+    # the reader's own list of fields (an event): no reply prefix, so not a header block
+    "Je vous propose une intervention :\nContact : marie@asso.example\n"
+    "Copie : paul@asso.example\nDate : jeudi 12 mars 2026, 18:30\nLieu : Nantes\n\n"
+    "Dites-moi si cela vous convient.",
+])
+def test_the_readers_own_colon_lines_stay_theirs(text: str) -> None:
+    own, _ = split_reply(text)
+    assert own.splitlines()[0] == text.splitlines()[0]
+    assert own.splitlines()[-1] == text.splitlines()[-1]
+
+
+def test_a_forward_marker_of_an_unlisted_language_keeps_the_forwarded_block() -> None:
+    reader = READER["fr"]
+    marker = ("---------- Přeposlaná zpráva ---------\n"
+              f"Od: {AUTHOR}\nDate: po 4. 3. 2024 v 10:15\n"
+              "Subject: Fwd: La semaine de quatre jours\nTo: <jan@firma.example>")
+    own, _ = split_reply(f"{reader}\n\n{marker}\n\n{PLAIN}\n")
+    assert own.startswith(reader) and ISSUE[1] in own
