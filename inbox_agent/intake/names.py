@@ -35,7 +35,9 @@ def _words(text: str) -> frozenset[str]:
 _TITLES = _words(
     "m mr mrs ms miss mx mme mmes mlle dr pr prof me sir madame monsieur mister herr frau sr"
     " sra srta dott ing dipl mag sig dhr mevr hr mgr rev"
+    " dr.-ing dipl.-ing drs ir"
 )
+_AFTER_TITLE = _words("med rer nat phil jur dent vet habil")  # "Dr. med.", "Dr. rer. nat."
 _SUFFIXES = _words("phd md jr sr ii iii iv mba msc bsc ma ba esq dds")
 _GENERIC = _words(
     "info contact contacts hello bonjour team teams support admin administration noreply"
@@ -106,6 +108,8 @@ def first_name(display_name: str, address: str = "", text: str = "") -> str:
     signed = read_name(signed_name(text, display_name)) if text else Person()
     if signed.first and (signed.sure or set(signed.words) & set(shown.words)):
         return signed.first
+    if shown.first and not shown.sure:  # "Tanaka Hiroshi" from h.tanaka@: the address tells
+        return _given_by_address(display_name, shown, address) or shown.first
     if shown.first:
         return shown.first
     if shown.words and not shown.sure and len(shown.words) > 1:
@@ -150,7 +154,7 @@ def _read_words(words: list[str]) -> tuple[tuple[str, ...], list[str], bool] | N
     titled = initial_first = False
     for word in words:
         bare = fold(word)
-        if bare in _TITLES and not kept:
+        if (bare in _TITLES or (titled and bare in _AFTER_TITLE)) and not kept:
             titled = True
         elif bare in _GENERIC:
             return None
@@ -214,6 +218,27 @@ def _given_first(given: list[str]) -> str:
     if len(given) > 1 and fold(given[0]) in _known().heads and is_first_name(given[1]):
         return f"{_cap(given[0])} {_cap(given[1])}"
     return _cap(given[0])
+
+
+def _given_by_address(display_name: str, shown: Person, address: str) -> str:
+    """The given name of a display name whose order the names list cannot tell, from a
+    first.last address: "Tanaka Hiroshi" from "h.tanaka@…", "Nguyen Van An" from
+    "an.nguyen@…" (the word read as the first name is the address's last part, and another
+    word is its first part, or starts with it when that is an initial); "" otherwise."""
+    local = address.split("@", 1)[0].split("+", 1)[0].lower()
+    parts = [p.rstrip("0123456789") for p in re.split(r"[._]", local)]
+    if len(parts) != 2 or not all(p.isalpha() for p in parts):
+        return ""
+    given, family = fold(parts[0]), fold(parts[1])
+    if fold(shown.first) != family:
+        return ""
+    for word in display_name.split():
+        bare = fold(word)
+        if bare != family and _NAME_WORD.match(word) and (
+            bare == given or (len(given) == 1 and len(bare) > 1 and bare.startswith(given))
+        ):
+            return _cap(word)
+    return ""
 
 
 def address_first_name(address: str) -> str:
