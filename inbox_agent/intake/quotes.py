@@ -76,11 +76,22 @@ _INLINE_FIELDS = re.compile(r"\b(Objet|Subject|To|À)\s*:")
 
 _QUOTE_LINE = re.compile(r"^ ?>")
 
+_DEVICE = (r"[^.!?\n]{0,30}(?:iphone|ipad|android|galaxy|samsung|huawei|xiaomi|pixel|outlook"
+           r"|smartphone|telefon|handy|mobil)[^.!?\n]{0,20}")
 _MOBILE_SIGNATURE = re.compile(
     r"^\s*(?:sent\s+(?:from|with|via|using)\s+|envoy[ée]\s+(?:de|depuis|à\s+partir\s+de)\s+"
     r"|get\s+outlook\s+for\s+|obtenir\s+outlook\s+pour\s+|t[ée]l[ée]charger\s+outlook"
     r"|gesendet\s+(?:von|mit)\s+|enviado\s+(?:desde|do|de)\s+|inviato\s+da\s+"
-    r"|verzonden\s+(?:vanaf|met|van)\s+|skickat\s+från\s+|sendt\s+fra\s+|wysłane\s+z\s+)",
+    r"|verzonden\s+(?:vanaf|met|van)\s+|skickat\s+från\s+|sendt\s+fra\s+|wysłane\s+z\s+"
+    # the same line in more languages, as iOS and Android write it ("Odesláno z iPhonu")
+    r"|verstuurd\s+(?:vanaf|met|van)\s+|отправлено\s+(?:с|из)\s+|надіслано\s+з\s+"
+    r"|odesláno\s+z\s+|odoslané\s+z\s+|lähetetty\s+\S+sta\b|στάλθηκε\s+από\s+"
+    r"|trimis\s+de\s+pe\s+|poslano\s+(?:s|sa|iz)\s+|послато\s+са\s+|изпратено\s+от\s+"
+    r"|gửi\s+từ\s+|dikirim\s+dari\s+|enviat\s+des\s+de|发自|從我的|נשלח\s+מ|أرسلت\s+من"
+    r"|ส่งจาก"
+    # … and the languages that put the verb last, with the device named
+    rf"|(?:von\s+meine[mr]\s+)?{_DEVICE}(?:\s+gesendet|\s+gönderildi|\s*から送信|\s*에서\s*보냄"
+    r"|\s+küldve)\s*$)",
     re.IGNORECASE,
 )
 _SIGNATURE_WINDOW = 8  # content lines at the end where a signature may start

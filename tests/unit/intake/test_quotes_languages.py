@@ -462,3 +462,29 @@ def test_a_forward_marker_of_an_unlisted_language_keeps_the_forwarded_block() ->
               "Subject: Fwd: La semaine de quatre jours\nTo: <jan@firma.example>")
     own, _ = split_reply(f"{reader}\n\n{marker}\n\n{PLAIN}\n")
     assert own.startswith(reader) and ISSUE[1] in own
+
+
+# "Sent from my iPhone" as phones write it in other languages, below the reader's words
+DEVICE_LINES = [
+    "Von meinem iPhone gesendet", "Von meinem Samsung Galaxy Smartphone gesendet",
+    "Verstuurd vanaf mijn iPhone", "Отправлено с iPhone", "Надіслано з iPhone",
+    "Odesláno z iPhonu", "Lähetetty iPhonesta", "iPhone'umdan gönderildi", "iPhoneから送信",
+    "发自我的iPhone", "나의 iPhone에서 보냄", "Στάλθηκε από το iPhone μου",
+    "Trimis de pe iPhone-ul meu", "Poslano s mog iPhonea", "Az iPhone-omról küldve",
+    "Dikirim dari iPhone saya",
+]
+
+
+@pytest.mark.parametrize("line", DEVICE_LINES)
+def test_a_device_line_in_another_language_is_cut(line: str) -> None:
+    reader = READER["fr"]
+    own, removed = split_reply(f"{reader}\n\n{line}\n")
+    assert own == reader and line in removed
+
+
+@pytest.mark.parametrize("line", ["Von meinem Standpunkt aus ist das falsch.",
+                                  "Die Datei wurde gestern gesendet", "Bu mesaj dün gönderildi"])
+def test_a_readers_line_with_the_same_verbs_stays(line: str) -> None:
+    reader = READER["fr"]
+    own, _ = split_reply(f"{reader}\n\n{line}\n")
+    assert own.endswith(line)
