@@ -103,7 +103,17 @@ _SIGN_OFF = re.compile(
     r"|cordialement|bien\s+cordialement|bien\s+à\s+(?:toi|vous)|amitiés|amicalement|bises"
     r"|à\s+bientôt|a\s+bientot|belle\s+journée|bonne\s+journée|salutations|merci(?:\s+encore)?"
     r"|viele\s+grüße|liebe\s+grüße|mit\s+freundlichen\s+grüßen|saludos|un\s+saludo|cordiali"
-    r"\s+saluti|saluti|groeten|met\s+vriendelijke\s+groet|abraços|atenciosamente)"
+    r"\s+saluti|saluti|groeten|met\s+vriendelijke\s+groet|abraços|atenciosamente"
+    r"|(?:beste|freundliche|herzliche|schöne)\s+grüße|grüße|gruß|lg|vg|mfg"
+    r"|groetjes|(?:hartelijke|vriendelijke)\s+groet(?:en)?|groet|mvg"
+    r"|un\s+abrazo|abrazos|saludos(?:\s+cordiales)?|un\s+saludo\s+cordial|atentamente|besos"
+    r"|distinti\s+saluti|un\s+saluto|cordialmente|un\s+abbraccio|a\s+presto|ciao"
+    r"|cumprimentos|(?:um\s+)?abraço|beijos|pozdrawiam|z\s+poważaniem|pozdrowienia"
+    r"|s\s+pozdravem|s\s+pozdravom|(?:med\s+)?vänliga\s+hälsningar|hälsningar|mvh"
+    r"|(?:med\s+)?venn?lig\s+hilsen|hilsen|(?:ystävällisin\s+)?terveisin|saygılarımla"
+    r"|с\s+уважением|всего\s+доброго|з\s+повагою|üdvözlettel|cu\s+stimă|cu\s+drag"
+    r"|(?:srdačan|lep|srdačni)\s+pozdrav(?:i)?|pozdrav|salutacions|με\s+εκτίμηση|φιλικά"
+    r"|よろしくお願いします|よろしくお願いいたします|此致|祝好)"
     r"\s*[,.!]?\s*$",
     re.IGNORECASE,
 )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from inbox_agent.intake.parse import parse_message
-from inbox_agent.intake.quotes import split_reply
+from inbox_agent.intake.quotes import signed_name, split_reply
 from inbox_agent.intake.triage import triage
 from inbox_agent.models import ReplyKind
 
@@ -488,3 +488,18 @@ def test_a_readers_line_with_the_same_verbs_stays(line: str) -> None:
     reader = READER["fr"]
     own, _ = split_reply(f"{reader}\n\n{line}\n")
     assert own.endswith(line)
+
+
+SIGN_OFFS = ["Pozdrawiam,", "S pozdravem,", "Med vänliga hälsningar,", "Venlig hilsen,",
+             "Terveisin,", "Saygılarımla,", "С уважением,", "З повагою,", "Üdvözlettel,",
+             "Cu stimă,", "Srdačan pozdrav,", "Beste Grüße,", "Groetjes,", "Un abrazo,",
+             "Distinti saluti,", "Cumprimentos,", "Mvh,"]
+
+
+@pytest.mark.parametrize("sign_off", SIGN_OFFS)
+def test_a_signature_below_a_sign_off_of_another_language_is_cut(sign_off: str) -> None:
+    reader = READER["de"]
+    text = f"{reader}\n\n{sign_off}\nJan Kowalski\nAcme GmbH\n"
+    own, removed = split_reply(text)
+    assert own.startswith(reader) and "Kowalski" not in own and "Acme" in removed
+    assert signed_name(text) == "Jan Kowalski"
