@@ -20,6 +20,15 @@ _OOO_SUBJECT = re.compile(
     r"r[ée]ponse\s+automatique|absence\s+du\s+bureau|\bout\s+of\s+(?:the\s+)?office"
     r"|automatic\s+reply|\bauto[- ]?reply|\bauto[- ]?response|\bautoreply|abwesenheitsnotiz"
     r"|fuera\s+de\s+la\s+oficina|automatische\s+antwort|risposta\s+automatica"
+    # Outlook's "Automatic reply:" and out-of-office subjects in more languages
+    r"|automatisch\s+antwoord|respuesta\s+autom[áa]tica|resposta\s+autom[áàa]tica|autosvar"
+    r"|automatisk\s+svar|automaattinen\s+vastaus|odpowied[źz]\s+automatyczna"
+    r"|automatyczna\s+odpowied[źz]|automatick[áa]\s+odpov[ěe]ď|automatikus\s+v[áa]lasz"
+    r"|r[ăa]spuns\s+automat|otomatik\s+(?:yan[ıi]t|cevap)|автоматический\s+ответ"
+    r"|автоматична\s+відповідь|автоматичен\s+отговор|αυτόματη\s+απάντηση|automatski\s+odgovor"
+    r"|balasan\s+otomatis|trả\s+lời\s+tự\s+động|自動応答|自動返信|自动回复|自動回覆|자동\s*회신"
+    r"|תשובה\s+אוטומטית|رد\s+تلقائي|fuori\s+(?:sede|ufficio)|poza\s+biurem|вне\s+офиса"
+    r"|ofis\s+d[ıi][şs][ıi]nda|ikke\s+til\s+stede|fr[åa]nvaro|afwezig(?:heid)?\b"
     r"|^\s*(?:absente?|en\s+cong[ée]s?|en\s+vacances|on\s+vacation|on\s+leave|away)\b",
     re.IGNORECASE,
 )
@@ -27,7 +36,10 @@ _BOUNCE_SUBJECT = re.compile(
     r"undeliver(?:ed|able)|returned\s+(?:mail|to\s+sender)|delivery\s+status\s+notification"
     r"|delivery\s+(?:failure|failed|has\s+failed|incomplete)|mail\s+delivery\s+(?:failed|system)"
     r"|failure\s+notice|non\s+remis|impossible\s+de\s+remettre|non\s+distribu[ée]"
-    r"|[ée]chec\s+de\s+(?:la\s+)?(?:remise|distribution)|message\s+not\s+delivered",
+    r"|[ée]chec\s+de\s+(?:la\s+)?(?:remise|distribution)|message\s+not\s+delivered"
+    r"|unzustellbar|nicht\s+zustellbar|no\s+se\s+puede\s+entregar|non\s+recapitabile"
+    r"|n[ãa]o\s+(?:foi\s+)?entregue|onbestelbaar|kan\s+inte\s+levereras|nedoru[čc]iteln"
+    r"|nie\s+mo[żz]na\s+dostarczy[ćc]|не\s+доставлено|недоставлен|配信不能|无法投递|未送達",
     re.IGNORECASE,
 )
 _REPLY_PREFIX = re.compile(r"^\s*(?:re|r[ée]f|aw|sv|antw)\s*:", re.IGNORECASE)
@@ -36,6 +48,11 @@ _UNSUB_KEY = (
     r"d[ée]sinscri\w*|d[ée]sabonn\w*|unsubscribe|opt[- ]?out|retir\w*[- ]moi|supprim\w*[- ]moi"
     r"|enlev\w*[- ]moi|ne\s+plus\s+(?:recevoir|m['’]\s*envoyer)|remove\s+me|take\s+me\s+off"
     r"|stop\s+(?:sending|emailing|mailing)|no\s+longer\s+receive|\bstop\b"
+    # leaving the list in more languages: "abmelden", "darme de baja", "wypisz mnie"
+    r"|abmelden|austragen|da(?:r(?:me|se)|me)\s+de\s+baja|disiscriv\w*|cancella\w*\s+"
+    r"(?:la\s+(?:mia\s+)?)?iscrizione|cancelar\s+(?:a\s+)?(?:minha\s+)?(?:inscri[çc][ãa]o"
+    r"|subscri[çc][ãa]o|assinatura)|afmelden|uitschrijven|avregistrera|avsluta\s+prenumeration"
+    r"|wypisa\w*|wypisz|odhl[áa]s\w*|отпи[сш]\w*|abonelikten\s+[çc][ıi]k"
 )
 _UNSUB_ANY = re.compile(_UNSUB_KEY, re.IGNORECASE)
 _UNSUB_REQUEST = re.compile(

@@ -482,3 +482,42 @@ def test_issue_index_is_rebuilt_when_the_issues_change() -> None:
     issues[1] = Issue(key="14", title="Tiers-lieux", text=ISSUE_TEXT_13, number=14)
     assert issue_index(issues) is not first
     assert triage(parse_message(quote), issues).issue_number == 14
+
+
+# Mail programs and readers of languages besides French and English, without the headers
+# that tell an auto-reply or a bounce (many servers strip them)
+ABSENT = "Je suis absente jusqu'au 12 mars, je vous répondrai à mon retour."
+ELSEWHERE = [
+    ("nl auto-reply", mail(ABSENT, subject="Automatisch antwoord: Re: L'Atelier #44"),
+     "auto_reply"),
+    ("es auto-reply", mail(ABSENT, subject="Respuesta automática: Re: L'Atelier #44"),
+     "auto_reply"),
+    ("sv auto-reply", mail(ABSENT, subject="Autosvar: L'Atelier #44"), "auto_reply"),
+    ("cs auto-reply", mail(ABSENT, subject="Automatická odpověď: L'Atelier #44"), "auto_reply"),
+    ("ru auto-reply", mail(ABSENT, subject="Автоматический ответ: L'Atelier #44"), "auto_reply"),
+    ("ja auto-reply", mail(ABSENT, subject="自動応答: L'Atelier #44"), "auto_reply"),
+    ("tr auto-reply", mail(ABSENT, subject="Otomatik yanıt: L'Atelier #44"), "auto_reply"),
+    ("it out of office", mail(ABSENT, subject="Fuori sede"), "auto_reply"),
+    ("de bounce", mail("Die Nachricht konnte nicht zugestellt werden.",
+                       subject="Unzustellbar: L'Atelier #44"), "bounce"),
+    ("pl bounce", mail("Wiadomość nie została dostarczona.",
+                       subject="Nie można dostarczyć: L'Atelier #44"), "bounce"),
+    ("de unsubscribe", mail("Bitte abmelden."), "unsubscribe"),
+    ("es unsubscribe", mail("Por favor, darme de baja."), "unsubscribe"),
+    ("pl unsubscribe", mail("Wypisz mnie, proszę."), "unsubscribe"),
+    ("ru unsubscribe", mail("Отпишите меня, пожалуйста."), "unsubscribe"),
+    ("nl unsubscribe", mail("Afmelden a.u.b."), "unsubscribe"),
+    ("it unsubscribe", mail("Cancella la mia iscrizione, grazie."), "unsubscribe"),
+    ("de reply that almost left", mail(
+        "Ich hätte mich fast abgemeldet, aber diese Ausgabe über die Viertagewoche war toll "
+        "und ich bleibe gerne dabei. Danke für die Arbeit!"), "reply"),
+    ("nl reply about an absence", mail("Bedankt! Mijn collega was afwezig maar las het ook.",
+                                       subject="Re: L'Atelier #44"), "reply"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("raw", "kind"), [c[1:] for c in ELSEWHERE], ids=[c[0] for c in ELSEWHERE])
+def test_auto_replies_bounces_and_unsubscribes_of_other_languages_are_set_apart(
+    raw: bytes, kind: str
+) -> None:
+    assert triage(parse_message(raw)).kind is ReplyKind(kind)
