@@ -30,7 +30,7 @@ def is_loopback(host: str) -> bool:
 class NewsletterSettings:
     name: str = "My newsletter"
     base_url: str = ""
-    subject_patterns: tuple[str, ...] = (r"#\s*(?P<number>\d+)", r"n°\s*(?P<number>\d+)")
+    subject_patterns: tuple[str, ...] = ()  # empty: intake.triage.DEFAULT_SUBJECT_PATTERNS
 
 
 @dataclass(frozen=True)

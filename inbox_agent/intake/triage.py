@@ -13,7 +13,9 @@ from inbox_agent.models import UNREADABLE, Issue, ParsedMail, ReplyKind, Triage
 DEFAULT_SUBJECT_PATTERNS = (
     r"#\s*(?P<number>\d{1,5})\b",
     r"\bn[°ºo]\s*\.?\s*(?P<number>\d{1,5})\b",
-    r"\b(?:issue|num[ée]ro|edition|édition|lettre)\s+(?P<number>\d{1,5})\b",
+    r"\b(?:issue|num[ée]ro|edition|édition|lettre|ausgabe|nummer|número|edici[óo]n|edizione"
+    r"|edi[çc][ãa]o|editie|uitgave|wydanie|numer|vydání|číslo|выпуск|випуск|sayı)\s+"
+    r"(?P<number>\d{1,5})\b",
 )
 
 _OOO_SUBJECT = re.compile(

@@ -521,3 +521,14 @@ def test_auto_replies_bounces_and_unsubscribes_of_other_languages_are_set_apart(
     raw: bytes, kind: str
 ) -> None:
     assert triage(parse_message(raw)).kind is ReplyKind(kind)
+
+
+@pytest.mark.parametrize(("subject", "number"), [
+    ("Re: Ausgabe 12: Die Viertagewoche", 12), ("RE: Edición 7 - La semana corta", 7),
+    ("R: Edizione 31, la settimana corta", 31), ("Re: Wydanie 5: tydzień pracy", 5),
+    ("Re: Выпуск 18. Четырёхдневка", 18), ("Antw: Nummer 9 – de vierdaagse week", 9),
+    ("Re: Vydání 3: čtyřdenní týden", 3), ("Re: L'Atelier #44", 44),
+    ("Re: Les 35 heures, vingt ans après", None),
+])
+def test_the_issue_number_is_read_from_subjects_in_other_languages(subject, number) -> None:
+    assert find_issue_number(parse_message(mail(subject=subject)), ()) == number
