@@ -141,6 +141,14 @@ def eval_retrieval(ctx: click.Context, posts: str, queries: str, method: str,
                         for k, v in result.items()))
 
 
+def _reader_words(reader: str, lang) -> str:
+    """Who read the intents, in the author's language ("rules+model": the rules and the
+    intent model); a chat model's name is already worded."""
+    words = {"rules": lang.gettext("the cue rules"),
+             "rules+model": lang.gettext("the cue rules and the intent model")}
+    return words.get(reader, reader)
+
+
 @eval_group.command("intents")
 @click.option("--labels", "labels", required=True, multiple=True,
               type=click.Path(exists=True, dir_okay=False),
@@ -184,12 +192,13 @@ def eval_intents(ctx: click.Context, labels: tuple[str, ...], corpora: str | Non
         return
     click.echo(lang.ngettext("%(num)s message (%(split)s split), read by %(reader)s",
                              "%(num)s messages (%(split)s split), read by %(reader)s",
-                             result["messages"], split=split, reader=result["reader"]))
+                             result["messages"], split=split,
+                             reader=_reader_words(result["reader"], lang)))
     if with_llm and result["fallbacks"]:
         click.echo(lang.ngettext(
             "%(num)s answer of the model was unusable: that message is read by %(first)s, as "
             "in a run", "%(num)s answers of the model were unusable: those messages are read "
-            "by %(first)s, as in a run", result["fallbacks"], first=result["first_reader"]))
+            "by %(first)s, as in a run", result["fallbacks"], first=_reader_words(result["first_reader"], lang)))
     accuracy, harm_rate = f"{result['accuracy']:.3f}", f"{result['harm_rate']:.1%}"
     click.echo(lang.gettext("accuracy %(accuracy)s (the leading intent is among the gold ones)",
                             accuracy=accuracy))

@@ -73,7 +73,7 @@ def test_the_text_output_says_which_answers_were_unusable(tmp_path, home, openai
         "intents", "--labels", str(labels_file(tmp_path)), "--rules-only", "--llm"])
     assert result.exit_code == 0, result.output
     assert "read by the chat model openai:tagger-model" in result.output
-    assert "4 answers of the model were unusable: those messages are read by rules" in (
+    assert "4 answers of the model were unusable: those messages are read by the cue rules, " in (
         result.output)
 
 
