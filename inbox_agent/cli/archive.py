@@ -198,7 +198,8 @@ def eval_intents(ctx: click.Context, labels: tuple[str, ...], corpora: str | Non
         click.echo(lang.ngettext(
             "%(num)s answer of the model was unusable: that message is read by %(first)s, as "
             "in a run", "%(num)s answers of the model were unusable: those messages are read "
-            "by %(first)s, as in a run", result["fallbacks"], first=_reader_words(result["first_reader"], lang)))
+            "by %(first)s, as in a run", result["fallbacks"],
+            first=_reader_words(result["first_reader"], lang)))
     accuracy, harm_rate = f"{result['accuracy']:.3f}", f"{result['harm_rate']:.1%}"
     click.echo(lang.gettext("accuracy %(accuracy)s (the leading intent is among the gold ones)",
                             accuracy=accuracy))
